@@ -1,0 +1,175 @@
+import { EventQueue } from './queue.js';
+import type { Micros } from './time.js';
+
+/** A handler receives the event's integer target and its payload (DESIGN §3: no closures in the queue). */
+export type Handler = (target: number, payload: unknown) => void;
+
+/** Opaque handle: slot number and the slot's generation, so cancelling a recycled slot is a no-op. */
+export type EventId = number;
+
+// slot < 2^26 and generation < 2^26 keep an id below 2^52, exact in a double.
+const GEN_BITS = 2 ** 26;
+
+/**
+ * The discrete-event kernel, after SimPy's core: `now`, `schedule`, `cancel`, `step`, `peek`, `run(until)`.
+ *
+ * Events are (time µs, sequence) keyed slots in a typed-array heap; a handler is registered once and
+ * referred to by number, so an event is three numbers and an optional payload reference.
+ * Each Kernel owns all of its state: many kernels can run in one process.
+ */
+export class Kernel {
+  private now_: Micros = 0;
+  private seq = 0;
+  private executed_ = 0;
+  private readonly queue = new EventQueue();
+  private readonly handlers: Handler[] = [];
+
+  // Slot storage (struct of arrays); slots are recycled through a free list.
+  private handlerOf = new Int32Array(1024);
+  private targetOf = new Int32Array(1024);
+  private genOf = new Int32Array(1024);
+  private cancelled = new Uint8Array(1024);
+  private payloadOf: unknown[] = [];
+  private freeSlots: number[] = [];
+  private nextSlot = 0;
+
+  get now(): Micros {
+    return this.now_;
+  }
+
+  /** Events executed so far (cancelled ones are not counted). */
+  get executed(): number {
+    return this.executed_;
+  }
+
+  /** Events waiting, including cancelled ones not yet popped. */
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  /** Register a handler; the returned number names it in `schedule`. */
+  register(handler: Handler): number {
+    this.handlers.push(handler);
+    return this.handlers.length - 1;
+  }
+
+  /** Schedule handler `kind` at absolute time `at` (≥ now, integer µs). */
+  schedule(at: Micros, kind: number, target = 0, payload: unknown = undefined): EventId {
+    if (!(at >= this.now_) || !Number.isInteger(at)) {
+      throw new RangeError(`Kernel.schedule: time ${at} must be an integer ≥ now (${this.now_})`);
+    }
+    const slot = this.allocSlot();
+    this.handlerOf[slot] = kind;
+    this.targetOf[slot] = target;
+    this.payloadOf[slot] = payload;
+    this.cancelled[slot] = 0;
+    this.queue.push(slot, at, this.seq++);
+    return slot + this.genOf[slot]! * GEN_BITS;
+  }
+
+  /** Schedule `delay` µs from now. */
+  after(delay: Micros, kind: number, target = 0, payload: unknown = undefined): EventId {
+    return this.schedule(this.now_ + delay, kind, target, payload);
+  }
+
+  /** Cancel by tombstone; cancelling an event that already ran or was cancelled does nothing. */
+  cancel(id: EventId): void {
+    const slot = id % GEN_BITS;
+    const gen = Math.floor(id / GEN_BITS);
+    if (slot < this.nextSlot && this.genOf[slot] === gen) this.cancelled[slot] = 1;
+  }
+
+  /** Time of the next live event, or Infinity. */
+  peek(): Micros {
+    this.dropCancelledHead();
+    return this.queue.peekTime();
+  }
+
+  /** Run the next live event; false when none is left. */
+  step(): boolean {
+    this.dropCancelledHead();
+    if (this.queue.size === 0) return false;
+    const slot = this.queue.pop();
+    this.now_ = this.queue.timeOfSlot(slot);
+    const kind = this.handlerOf[slot]!;
+    const target = this.targetOf[slot]!;
+    const payload = this.payloadOf[slot];
+    this.releaseSlot(slot);
+    this.executed_++;
+    this.handlers[kind]!(target, payload);
+    return true;
+  }
+
+  /**
+   * Run every event with time ≤ until, then set now = until (if later than now).
+   * `onProgress` is called every `progressEvery` events, for progress bars outside the simulation.
+   */
+  run(until: Micros = Infinity, onProgress?: () => void, progressEvery = 1 << 18): void {
+    const queue = this.queue;
+    const handlers = this.handlers;
+    let sinceProgress = 0;
+    for (;;) {
+      if (queue.size === 0) break;
+      const slot = queue.peek();
+      if (this.cancelled[slot] === 1) {
+        queue.pop();
+        this.releaseSlot(slot);
+        continue;
+      }
+      const t = queue.timeOfSlot(slot);
+      if (t > until) break;
+      queue.pop();
+      this.now_ = t;
+      const kind = this.handlerOf[slot]!;
+      const target = this.targetOf[slot]!;
+      const payload = this.payloadOf[slot];
+      this.releaseSlot(slot);
+      this.executed_++;
+      handlers[kind]!(target, payload);
+      if (onProgress && ++sinceProgress >= progressEvery) {
+        sinceProgress = 0;
+        onProgress();
+      }
+    }
+    if (until !== Infinity && until > this.now_) this.now_ = until;
+  }
+
+  private dropCancelledHead(): void {
+    while (this.queue.size > 0) {
+      const slot = this.queue.peek();
+      if (this.cancelled[slot] !== 1) return;
+      this.queue.pop();
+      this.releaseSlot(slot);
+    }
+  }
+
+  private allocSlot(): number {
+    const free = this.freeSlots.pop();
+    if (free !== undefined) return free;
+    const slot = this.nextSlot++;
+    if (slot >= this.handlerOf.length) this.grow();
+    this.queue.ensureSlots(this.nextSlot);
+    return slot;
+  }
+
+  private releaseSlot(slot: number): void {
+    this.payloadOf[slot] = undefined;
+    this.genOf[slot] = (this.genOf[slot]! + 1) % GEN_BITS;
+    this.freeSlots.push(slot);
+  }
+
+  private grow(): void {
+    const n = this.handlerOf.length * 2;
+    const grow32 = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.handlerOf = grow32(this.handlerOf);
+    this.targetOf = grow32(this.targetOf);
+    this.genOf = grow32(this.genOf);
+    const c = new Uint8Array(n);
+    c.set(this.cancelled);
+    this.cancelled = c;
+  }
+}

@@ -1,0 +1,92 @@
+import type { Micros } from '../kernel/time.js';
+import type { RngRoot, RngStream } from '../kernel/rng.js';
+import type { Scenario } from '../scenario/schema.js';
+
+/**
+ * The one interface every protocol implements (DESIGN §4, after etcd-io/raft's Step): a protocol node is
+ * a deterministic state machine. It never sees the kernel, the network or the trace writer; it gets an
+ * Input and returns Effects, and one host executes them. A unit test can pump it in memory.
+ */
+
+export type NodeId = number;
+
+/**
+ * Transactions are integers (ids into the workload's typed arrays). A set of them travels as a flat list
+ * of half-open ranges [start0, end0, start1, end1, ...], so a block of 10,000 transactions is a few numbers.
+ */
+export interface TxSet {
+  readonly ranges: readonly number[];
+  readonly count: number;
+}
+
+export type Input<M, T> =
+  | { readonly kind: 'start' }
+  | { readonly kind: 'message'; readonly from: NodeId; readonly msg: M }
+  | { readonly kind: 'timer'; readonly timer: T }
+  /** Clients hand a batch of new transactions to this node (the protocol's `entryNode` chose it). */
+  | { readonly kind: 'txs'; readonly txs: TxSet }
+  /** The node comes back after a crash; its timers were lost and its state is what it had. */
+  | { readonly kind: 'recover' };
+
+/** The level of a confirmation: `confirm` is the first (soft) one a client sees, `final` is irreversible. */
+export type ConfirmLevel = 'confirm' | 'final';
+
+export type Effect<M, T> =
+  | { readonly kind: 'send'; readonly to: NodeId; readonly msg: M; readonly sizeBytes: number }
+  | { readonly kind: 'multicast'; readonly to: readonly NodeId[]; readonly msg: M; readonly sizeBytes: number }
+  /** Flood `msg` over the gossip overlay to every node in `group` (all nodes when omitted). */
+  | { readonly kind: 'gossip'; readonly msg: M; readonly sizeBytes: number; readonly group?: readonly NodeId[] }
+  /** Fire `timer` after `afterUs`. Timers are never cancelled: they carry their view/height and a stale one is ignored. */
+  | { readonly kind: 'timer'; readonly afterUs: Micros; readonly timer: T }
+  /** Occupy this node's CPU; effects after it in the same list happen when the CPU work is done. */
+  | { readonly kind: 'cpu'; readonly us: Micros }
+  /** Transactions reach a confirmation level (counted once per level in the metrics). */
+  | { readonly kind: 'commit'; readonly level: ConfirmLevel; readonly txs: TxSet; readonly shard: number }
+  /** Transactions are rejected for good (invalid, aborted cross-shard). */
+  | { readonly kind: 'abort'; readonly txs: TxSet; readonly shard: number }
+  /** A protocol fact for the trace (block, view change, epoch...); the host stamps time and node. */
+  | { readonly kind: 'trace'; readonly event: ProtocolEvent };
+
+/** A trace event as a protocol emits it: a type from the trace schema and its fields. */
+export interface ProtocolEvent {
+  readonly type: string;
+  readonly [field: string]: number | string | boolean | undefined;
+}
+
+export interface ProtocolNode<M, T> {
+  step(now: Micros, input: Input<M, T>): readonly Effect<M, T>[];
+}
+
+/** What a protocol may know about the world when it is built: the scenario and its own random streams. */
+export interface ProtocolEnv {
+  readonly scenario: Scenario;
+  readonly nodeCount: number;
+  /** Region index of each node (placement is the network's, but protocols may use it, e.g. for trees). */
+  readonly regionOf: Int32Array;
+  /** A named stream; protocols use names under their own prefix, e.g. `bft:node:17`. */
+  stream(name: string): RngStream;
+  readonly rng: RngRoot;
+}
+
+export interface ProtocolInstance<M, T> {
+  readonly name: string;
+  readonly nodes: readonly ProtocolNode<M, T>[];
+  /** Which node receives the client batch of transactions; returns -1 to drop (no live entry). */
+  entryNode(txs: TxSet, now: Micros): NodeId;
+  /** Number of shards the protocol runs (1 for unsharded protocols). */
+  readonly shards: number;
+}
+
+export interface ProtocolDefinition {
+  readonly name: string;
+  create(env: ProtocolEnv): ProtocolInstance<unknown, unknown>;
+}
+
+/** The empty effect list, shared so that a step with nothing to do allocates nothing. */
+export const NO_EFFECTS: readonly never[] = Object.freeze([]);
+
+export function txSetOf(ranges: number[]): TxSet {
+  let count = 0;
+  for (let i = 0; i < ranges.length; i += 2) count += ranges[i + 1]! - ranges[i]!;
+  return { ranges, count };
+}

@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import { LATENCY_MS_2019, defaultRegions } from './network-defaults.js';
+
+/**
+ * The one scenario schema (DESIGN §1): everything a run depends on is here, with a documented default,
+ * so a scenario file plus a seed determines the run. Every object is strict: an unknown key is an error,
+ * because a misspelt parameter that silently takes its default is the worst kind of wrong result.
+ */
+
+const seconds = (d: string) => z.number().nonnegative().describe(d);
+const nodeList = z.array(z.int().nonnegative()).describe('node indices (0-based)');
+
+export const Region = z.strictObject({
+  name: z.string().min(1).describe('region label, e.g. NA'),
+  share: z.number().min(0).max(1).describe('fraction of nodes placed in this region; shares sum to 1'),
+  downloadMbps: z.number().positive().describe('download bandwidth, Mbit/s'),
+  uploadMbps: z.number().positive().describe('upload bandwidth, Mbit/s'),
+});
+
+export const Partition = z.strictObject({
+  startSeconds: seconds('when the partition starts'),
+  endSeconds: seconds('when it heals'),
+  regions: z.array(z.string()).optional().describe('regions cut off from the rest (by name)'),
+  nodes: nodeList.optional().describe('nodes cut off from the rest'),
+});
+
+export const Crash = z.strictObject({
+  nodes: nodeList.min(1),
+  atSeconds: seconds('crash time'),
+  recoverSeconds: z.number().nonnegative().optional().describe('recovery time; omitted = never recovers'),
+});
+
+export const SlowNodes = z.strictObject({
+  nodes: nodeList.min(1),
+  bandwidthFactor: z.number().positive().max(1).default(0.1).describe('multiplies upload and download bandwidth'),
+  extraLatencyMs: z.number().nonnegative().default(0).describe('added to every message to or from these nodes'),
+});
+
+export const Network = z.strictObject({
+  regions: z.array(Region).min(1).default(defaultRegions()),
+  latencyMs: z
+    .array(z.array(z.number().nonnegative()))
+    .default(LATENCY_MS_2019)
+    .describe('mean one-way latency, ms; row = sender region, column = receiver region'),
+  latencyModel: z
+    .enum(['pareto-per-message', 'fixed-per-link', 'constant'])
+    .default('pareto-per-message')
+    .describe(
+      'pareto-per-message: SimBlock\'s draw per message, Pareto with the table mean and shape paretoShape; ' +
+        'fixed-per-link: one such draw per ordered node pair, kept for the run (Gervais et al.); constant: the table mean',
+    ),
+  paretoShape: z.number().gt(1).default(5).describe('Pareto shape α (SimBlock uses 5)'),
+  lossRate: z.number().min(0).max(1).default(0).describe('probability that a message is lost'),
+  gossipFanout: z.int().min(1).default(8).describe('overlay degree used for gossip (SimBlock: 8 outbound peers)'),
+  partitions: z.array(Partition).default([]),
+  crashes: z.array(Crash).default([]),
+  slowNodes: z.array(SlowNodes).default([]),
+});
+
+/**
+ * CPU cost of cryptographic and validation work, µs. Sources: Ed25519 sign ≈ 87.5k and verify ≈ 273k cycles
+ * (Bernstein et al., ed25519.cr.yp.to) at ~2.5 GHz; EOSIO's default_min_transaction_cpu_usage = 100 µs;
+ * SHA-256 at ~500 MB/s on one core (OpenSSL speed).
+ */
+export const Cpu = z.strictObject({
+  signUs: z.number().nonnegative().default(35),
+  verifyUs: z.number().nonnegative().default(110),
+  txValidateUs: z.number().nonnegative().default(100).describe('per transaction (EOSIO minimum CPU per tx)'),
+  hashUsPerKB: z.number().nonnegative().default(2),
+  aggregateUsPerSigner: z.number().nonnegative().default(1).describe('adding one Schnorr commitment or key'),
+});
+
+export const Burst = z.strictObject({
+  startSeconds: seconds('burst start'),
+  endSeconds: seconds('burst end'),
+  rateMultiplier: z.number().positive().describe('offered rate is multiplied by this during the burst'),
+});
+
+export const Workload = z.strictObject({
+  offeredTps: z.number().nonnegative().default(1000).describe('mean offered transactions per second (Poisson)'),
+  txSizeBytes: z.int().positive().default(250).describe('bytes per transaction (Bitcoin average ≈ 250)'),
+  batchIntervalMs: z.number().positive().default(10).describe('clients hand transactions over in batches this often'),
+  bursts: z.array(Burst).default([]),
+});
+
+export const BftParams = z.strictObject({
+  type: z.literal('bft'),
+  committeeSize: z.int().min(1).optional().describe('validators in the committee; default all nodes'),
+  topology: z.enum(['star', 'tree']).default('tree').describe('CoSi communication: star (leader to all) or tree'),
+  treeBranching: z.int().min(2).default(16).describe('children per node in the CoSi tree'),
+  maxBlockBytes: z.int().positive().default(1_000_000).describe('block size cap, bytes'),
+  blockIntervalMs: z.number().nonnegative().default(1000).describe('minimum time between proposals'),
+  phaseTimeoutMs: z.number().positive().default(2000).describe('a leader waits this long for a quorum, then a view change'),
+  viewChangeTimeoutMs: z.number().positive().default(4000).describe('a replica suspects the leader after this much silence'),
+  headerBytes: z.int().positive().default(200),
+  signatureBytes: z.int().positive().default(64),
+});
+
+export const Protocol = z.discriminatedUnion('type', [BftParams]);
+
+export const Output = z.strictObject({
+  traceLevel: z.enum(['summary', 'messages']).default('summary'),
+  metricsBucketSeconds: z.number().positive().default(1),
+});
+
+export const ScenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('path to scenarios/schema.json, for editors'),
+    name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
+    description: z.string().default(''),
+    seed: z.int().nonnegative().default(1),
+    durationSeconds: z.number().positive().max(86_400),
+    nodes: z.int().min(1).max(1_000_000),
+    shards: z.int().min(1).default(1),
+    protocol: Protocol,
+    network: Network.prefault({}),
+    cpu: Cpu.prefault({}),
+    workload: Workload.prefault({}),
+    output: Output.prefault({}),
+  })
+  .superRefine((s, ctx) => {
+    const n = s.network.regions.length;
+    const sum = s.network.regions.reduce((a, r) => a + r.share, 0);
+    if (Math.abs(sum - 1) > 1e-3) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['network', 'regions'],
+        message: `region shares must sum to 1 (±0.001), got ${sum.toFixed(4)}`,
+      });
+    }
+    if (s.network.latencyMs.length !== n || s.network.latencyMs.some((row) => row.length !== n)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['network', 'latencyMs'],
+        message: `expected a ${n}x${n} matrix (one row and column per region)`,
+      });
+    }
+    if (s.shards > s.nodes) {
+      ctx.addIssue({ code: 'custom', path: ['shards'], message: `more shards (${s.shards}) than nodes (${s.nodes})` });
+    }
+    const names = new Set(s.network.regions.map((r) => r.name));
+    s.network.partitions.forEach((p, i) => {
+      if (p.endSeconds <= p.startSeconds) {
+        ctx.addIssue({ code: 'custom', path: ['network', 'partitions', i, 'endSeconds'], message: 'must be after startSeconds' });
+      }
+      p.regions?.forEach((r, j) => {
+        if (!names.has(r)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['network', 'partitions', i, 'regions', j],
+            message: `unknown region "${r}"; expected one of ${[...names].join(', ')}`,
+          });
+        }
+      });
+    });
+    const checkNodes = (list: number[], path: (string | number)[]) =>
+      list.forEach((v, j) => {
+        if (v >= s.nodes) ctx.addIssue({ code: 'custom', path: [...path, j], message: `node ${v} ≥ nodes (${s.nodes})` });
+      });
+    s.network.partitions.forEach((p, i) => p.nodes && checkNodes(p.nodes, ['network', 'partitions', i, 'nodes']));
+    s.network.crashes.forEach((c, i) => {
+      checkNodes(c.nodes, ['network', 'crashes', i, 'nodes']);
+      if (c.recoverSeconds !== undefined && c.recoverSeconds <= c.atSeconds) {
+        ctx.addIssue({ code: 'custom', path: ['network', 'crashes', i, 'recoverSeconds'], message: 'must be after atSeconds' });
+      }
+    });
+    s.network.slowNodes.forEach((c, i) => checkNodes(c.nodes, ['network', 'slowNodes', i, 'nodes']));
+    s.workload.bursts.forEach((b, i) => {
+      if (b.endSeconds <= b.startSeconds) {
+        ctx.addIssue({ code: 'custom', path: ['workload', 'bursts', i, 'endSeconds'], message: 'must be after startSeconds' });
+      }
+    });
+    if (s.protocol.type === 'bft' && s.protocol.committeeSize !== undefined && s.protocol.committeeSize > s.nodes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['protocol', 'committeeSize'],
+        message: `committee (${s.protocol.committeeSize}) larger than nodes (${s.nodes})`,
+      });
+    }
+  });
+
+export type Scenario = z.output<typeof ScenarioSchema>;
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type NetworkConfig = Scenario['network'];
+export type CpuConfig = Scenario['cpu'];
+export type WorkloadConfig = Scenario['workload'];
+export type BftConfig = z.output<typeof BftParams>;
