@@ -23,6 +23,7 @@ export class Kernel {
   private executed_ = 0;
   private readonly queue = new EventQueue();
   private readonly handlers: Handler[] = [];
+  private stopRequested = false;
 
   // Slot storage (struct of arrays); slots are recycled through a free list.
   private handlerOf = new Int32Array(1024);
@@ -100,6 +101,11 @@ export class Kernel {
     return true;
   }
 
+  /** Make the running `run` return after the current event (SimPy's `env.exit`-like stop). */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
   /**
    * Run every event with time ≤ until, then set now = until (if later than now).
    * `onProgress` is called every `progressEvery` events, for progress bars outside the simulation.
@@ -108,6 +114,7 @@ export class Kernel {
     const queue = this.queue;
     const handlers = this.handlers;
     let sinceProgress = 0;
+    this.stopRequested = false;
     for (;;) {
       if (queue.size === 0) break;
       const slot = queue.peek();
@@ -126,6 +133,7 @@ export class Kernel {
       this.releaseSlot(slot);
       this.executed_++;
       handlers[kind]!(target, payload);
+      if (this.stopRequested) return;
       if (onProgress && ++sinceProgress >= progressEvery) {
         sinceProgress = 0;
         onProgress();

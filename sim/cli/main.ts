@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { runCommand } from './run.js';
+import { validateCommand } from './validate.js';
+import { benchCommand } from './bench.js';
+import { schemaCommand } from './schema.js';
+import { ScenarioError } from '../scenario/load.js';
+import { installInterruptCleanup } from '../trace/atomic.js';
+
+/** Exit codes: 0 success, 1 internal error, 2 bad input (scenario, flags), 130 interrupted. */
+installInterruptCleanup();
+
+await yargs(hideBin(process.argv))
+  .scriptName('shardsim')
+  .usage('$0 <command> [options]\n\nDeterministic simulator of the IOS (IOST) sharded blockchain design and its baselines.')
+  .command(runCommand)
+  .command(validateCommand)
+  .command(benchCommand)
+  .command(schemaCommand)
+  .demandCommand(1, 'Name a command: run, validate, bench or schema (see --help).')
+  .recommendCommands()
+  .strict()
+  .help()
+  .alias('h', 'help')
+  .version(false)
+  .wrap(Math.min(110, process.stdout.columns ?? 110))
+  .fail((msg, err, y) => {
+    if (err instanceof ScenarioError) {
+      process.stderr.write(err.message + '\n');
+      process.exit(2);
+    }
+    if (err) {
+      process.stderr.write(`shardsim: ${err.stack ?? err.message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`${y.help ? '' : ''}shardsim: ${msg}\nRun "shardsim --help" or "shardsim <command> --help".\n`);
+    process.exit(2);
+  })
+  .parseAsync();

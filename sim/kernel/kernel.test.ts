@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import { Kernel } from './kernel.js';
+import { RngRoot } from './rng.js';
+import { EventQueue } from './queue.js';
+
+describe('Kernel', () => {
+  it('runs simultaneous events in the order they were scheduled', () => {
+    const k = new Kernel();
+    const seen: number[] = [];
+    const h = k.register((target) => seen.push(target));
+    // Interleave two times; within each time the scheduling order must be kept, whatever the heap shape.
+    for (let i = 0; i < 200; i++) k.schedule(i % 2 === 0 ? 50 : 10, h, i);
+    k.run();
+    const expected = [...Array(200).keys()].filter((i) => i % 2 === 1).concat([...Array(200).keys()].filter((i) => i % 2 === 0));
+    expect(seen).toEqual(expected);
+  });
+
+  it('orders by time first, then by sequence', () => {
+    const k = new Kernel();
+    const seen: [number, number][] = [];
+    const h = k.register((target) => seen.push([k.now, target]));
+    k.schedule(30, h, 1);
+    k.schedule(10, h, 2);
+    k.schedule(20, h, 3);
+    k.schedule(10, h, 4);
+    k.run();
+    expect(seen).toEqual([
+      [10, 2],
+      [10, 4],
+      [20, 3],
+      [30, 1],
+    ]);
+  });
+
+  it('lets a handler schedule at the current time, after events already queued for it', () => {
+    const k = new Kernel();
+    const seen: string[] = [];
+    const b = k.register(() => seen.push('b'));
+    const c = k.register(() => seen.push('c'));
+    const a = k.register(() => {
+      seen.push('a');
+      k.schedule(k.now, c);
+    });
+    k.schedule(5, a);
+    k.schedule(5, b);
+    k.run();
+    expect(seen).toEqual(['a', 'b', 'c']);
+  });
+
+  it('cancels by tombstone, and cancelling a spent id does not hit the slot reused by a newer event', () => {
+    const k = new Kernel();
+    const seen: number[] = [];
+    const h = k.register((t) => seen.push(t));
+    const a = k.schedule(10, h, 1);
+    k.schedule(20, h, 2);
+    k.cancel(a);
+    k.run();
+    expect(seen).toEqual([2]);
+    // Slot of `a` is now recycled for this event; the old id must not cancel it.
+    k.schedule(30, h, 3);
+    k.cancel(a);
+    k.run();
+    expect(seen).toEqual([2, 3]);
+    expect(k.executed).toBe(2);
+  });
+
+  it('run(until) stops at the bound, sets now to it, and resumes later', () => {
+    const k = new Kernel();
+    const seen: number[] = [];
+    const h = k.register((t) => seen.push(t));
+    for (const t of [5, 10, 15, 20]) k.schedule(t, h, t);
+    k.run(12);
+    expect(seen).toEqual([5, 10]);
+    expect(k.now).toBe(12);
+    expect(k.peek()).toBe(15);
+    k.run(15);
+    expect(seen).toEqual([5, 10, 15]);
+    k.run();
+    expect(seen).toEqual([5, 10, 15, 20]);
+  });
+
+  it('refuses to schedule in the past or at a fractional time', () => {
+    const k = new Kernel();
+    const h = k.register(() => undefined);
+    k.schedule(10, h);
+    k.run();
+    expect(() => k.schedule(5, h)).toThrow(RangeError);
+    expect(() => k.schedule(10.5, h)).toThrow(/integer/);
+  });
+
+  it('keeps two kernels in one process independent', () => {
+    const k1 = new Kernel();
+    const k2 = new Kernel();
+    const s1: number[] = [];
+    const h1 = k1.register((t) => s1.push(t));
+    k2.register(() => undefined);
+    k1.schedule(1, h1, 1);
+    k2.schedule(1, 0);
+    k2.run();
+    expect(s1).toEqual([]);
+    expect(k2.executed).toBe(1);
+    k1.run();
+    expect(s1).toEqual([1]);
+  });
+
+  it('stop() ends run after the current event', () => {
+    const k = new Kernel();
+    let n = 0;
+    const h = k.register(() => {
+      if (++n === 3) k.stop();
+    });
+    for (let i = 0; i < 10; i++) k.schedule(i, h);
+    k.run();
+    expect(n).toBe(3);
+    expect(k.pending).toBe(7);
+  });
+});
+
+describe('EventQueue', () => {
+  it('pops 10,000 random keys in sorted (time, seq) order', () => {
+    const q = new EventQueue(4);
+    const rng = new RngRoot(3).stream('q');
+    const keys: [number, number][] = [];
+    q.ensureSlots(10_000);
+    for (let i = 0; i < 10_000; i++) {
+      const t = rng.int(500);
+      keys.push([t, i]);
+      q.push(i, t, i);
+    }
+    keys.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const popped: number[] = [];
+    while (q.size > 0) popped.push(q.pop());
+    expect(popped).toEqual(keys.map((k) => k[1]));
+  });
+});
+
+describe('RngRoot', () => {
+  it('gives the same draws for the same seed and name', () => {
+    const a = new RngRoot(42).stream('net');
+    const b = new RngRoot(42).stream('net');
+    const xs = Array.from({ length: 5 }, () => a.next());
+    expect(Array.from({ length: 5 }, () => b.next())).toEqual(xs);
+  });
+
+  it('keeps streams independent: drawing from one never shifts another', () => {
+    const r1 = new RngRoot(42);
+    const r2 = new RngRoot(42);
+    const alone = Array.from({ length: 100 }, () => r1.stream('net').next());
+    const mixed: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      r2.stream('workload').next();
+      r2.stream(`node:${i}`).next();
+      mixed.push(r2.stream('net').next());
+    }
+    expect(mixed).toEqual(alone);
+  });
+
+  it('gives different sequences to different names and different seeds', () => {
+    const r = new RngRoot(1);
+    expect(r.stream('a').next()).not.toBe(r.stream('b').next());
+    expect(new RngRoot(1).stream('a').next()).not.toBe(new RngRoot(2).stream('a').next());
+  });
+
+  it('keyedUniform depends only on (seed, key)', () => {
+    const r = new RngRoot(9);
+    const v = r.keyedUniform('vrf:epoch:3:node:5');
+    r.stream('x').next();
+    expect(r.keyedUniform('vrf:epoch:3:node:5')).toBe(v);
+    expect(new RngRoot(10).keyedUniform('vrf:epoch:3:node:5')).not.toBe(v);
+    expect(v).toBeGreaterThanOrEqual(0);
+    expect(v).toBeLessThan(1);
+  });
+
+  it('draws exponential and Poisson with the right means (within sampling error)', () => {
+    const s = new RngRoot(5).stream('d');
+    const n = 50_000;
+    let e = 0;
+    let p = 0;
+    let big = 0;
+    for (let i = 0; i < n; i++) {
+      e += s.exponential(3);
+      p += s.poisson(4);
+      big += s.poisson(1000);
+    }
+    // Standard errors: exp 3/sqrt(n) ≈ 0.013, Poisson(4) 2/sqrt(n) ≈ 0.009, Poisson(1000) ≈ 0.14.
+    expect(e / n).toBeCloseTo(3, 1);
+    expect(Math.abs(p / n - 4)).toBeLessThan(0.05);
+    expect(Math.abs(big / n - 1000)).toBeLessThan(1);
+  });
+});

@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto';
+import type { RngRoot, RngStream } from '../kernel/rng.js';
+import { msToUs, serialisationUs, type Micros } from '../kernel/time.js';
+import type { NetworkConfig } from '../scenario/schema.js';
+import { LatencyModel } from './latency.js';
+import { buildOverlay } from './overlay.js';
+import { PartitionSchedule, type PartitionEvent } from './partitions.js';
+import { placeNodes } from './placement.js';
+
+export const LOSS_STREAM = 'net:loss';
+export const OVERLAY_STREAM = 'net:overlay';
+
+/**
+ * The network model of DESIGN §5: nodes placed in regions, each with its region's upload and download
+ * bandwidth, a per-node upload queue, propagation latency from the region-pair table, random loss and
+ * scheduled partitions. Crashes are the host's business (a crashed node neither sends nor receives).
+ *
+ * Delay of a message from `from` to `to`, sent at `now`:
+ *   serialisation = ⌈8·bytes / min(upload(from), download(to))⌉ µs              (SimBlock's getBandwidth)
+ *   departs       = max(now, uploadFreeAt[from]) + serialisation; uploadFreeAt[from] = departs
+ *   arrives       = departs + latency(region(from), region(to)) + extra(from) + extra(to)
+ * Only the sender's upload is a queue: a node that sends a block to 8 peers pushes it out 8 times in a
+ * row, which is what makes large blocks slow to spread. The receiver's download only caps the rate of
+ * each transfer (as in SimBlock, which has no download queue).
+ *
+ * Slow nodes (scenario `slowNodes`): `bandwidthFactor` multiplies the node's upload and download;
+ * `extraLatencyMs` is that node's added last-mile delay, so a message between two slow nodes pays both.
+ * A node listed in several entries gets the product of the factors and the sum of the extra delays.
+ */
+export class Network {
+  readonly nodeCount: number;
+  readonly regionOf: Int32Array;
+  readonly regionNames: string[];
+  readonly latency: LatencyModel;
+  /** Bytes and messages each node put on the wire (lost ones included, partition-dropped ones not). */
+  readonly bytesSent: Float64Array;
+  readonly messagesSent: Float64Array;
+  /** Messages dropped because a partition separated their ends at send time. */
+  dropped = 0;
+  /** Messages sent but lost at random (lossRate). */
+  lost = 0;
+
+  private readonly uploadMbps: Float64Array;
+  private readonly downloadMbps: Float64Array;
+  private readonly extraUs: Float64Array;
+  private readonly uploadFreeAt: Float64Array;
+  private readonly partitions: PartitionSchedule;
+  private readonly lossRate: number;
+  private readonly lossStream: RngStream | undefined;
+  private readonly fanout: number;
+  private allNodesOverlay: readonly Int32Array[] | undefined;
+  private readonly groupOverlays = new WeakMap<readonly number[], readonly Int32Array[]>();
+
+  constructor(
+    cfg: NetworkConfig,
+    nodeCount: number,
+    private readonly rng: RngRoot,
+  ) {
+    if (!Number.isInteger(nodeCount) || nodeCount < 1) throw new RangeError(`Network: nodeCount must be an integer ≥ 1, got ${nodeCount}`);
+    if (!(cfg.lossRate >= 0 && cfg.lossRate <= 1)) throw new RangeError(`Network: lossRate must be in [0, 1], got ${cfg.lossRate}`);
+    this.nodeCount = nodeCount;
+    this.regionNames = cfg.regions.map((r) => r.name);
+    this.regionOf = placeNodes(cfg.regions, nodeCount, rng);
+    this.latency = new LatencyModel(cfg, this.regionOf, rng);
+    this.partitions = new PartitionSchedule(cfg.partitions, this.regionNames, this.regionOf);
+    this.fanout = cfg.gossipFanout;
+    this.lossRate = cfg.lossRate;
+    this.lossStream = cfg.lossRate > 0 ? rng.stream(LOSS_STREAM) : undefined;
+
+    this.uploadMbps = new Float64Array(nodeCount);
+    this.downloadMbps = new Float64Array(nodeCount);
+    this.extraUs = new Float64Array(nodeCount);
+    for (let v = 0; v < nodeCount; v++) {
+      const region = cfg.regions[this.regionOf[v]!]!;
+      this.uploadMbps[v] = region.uploadMbps;
+      this.downloadMbps[v] = region.downloadMbps;
+    }
+    cfg.slowNodes.forEach((slow, i) => {
+      for (const v of slow.nodes) {
+        if (!Number.isInteger(v) || v < 0 || v >= nodeCount) throw new RangeError(`slowNodes[${i}]: node ${v} is not in 0..${nodeCount - 1}`);
+        this.uploadMbps[v]! *= slow.bandwidthFactor;
+        this.downloadMbps[v]! *= slow.bandwidthFactor;
+        this.extraUs[v]! += msToUs(slow.extraLatencyMs);
+      }
+    });
+    this.uploadFreeAt = new Float64Array(nodeCount);
+    this.bytesSent = new Float64Array(nodeCount);
+    this.messagesSent = new Float64Array(nodeCount);
+  }
+
+  /**
+   * Hand a message to the network at `nowUs`; returns its arrival time (integer µs), or −1 if it is
+   * dropped by a partition (costs nothing: the connection is down) or lost (it was sent: the upload time
+   * and bytes are spent). A message to oneself arrives at once and costs nothing.
+   *
+   * Draw order, fixed so runs are reproducible: the latency (per-message model) is drawn for every message
+   * that is sent, lost or not, then the loss from 'net:loss' only when lossRate > 0; so changing lossRate
+   * never shifts the latency sequence. Hot path: no allocation.
+   */
+  send(from: number, to: number, sizeBytes: number, nowUs: Micros): Micros {
+    if (from === to) return nowUs;
+    if (this.partitions.count > 0 && this.partitions.separates(from, to, nowUs)) {
+      this.dropped++;
+      return -1;
+    }
+    const up = this.uploadMbps[from]!;
+    const down = this.downloadMbps[to]!;
+    const free = this.uploadFreeAt[from]!;
+    const departs = (nowUs > free ? nowUs : free) + serialisationUs(sizeBytes, up < down ? up : down);
+    this.uploadFreeAt[from] = departs;
+    this.bytesSent[from]! += sizeBytes;
+    this.messagesSent[from]! += 1;
+    const arrives = departs + this.latency.delayUs(from, to) + this.extraUs[from]! + this.extraUs[to]!;
+    if (this.lossStream !== undefined && this.lossStream.next() < this.lossRate) {
+      this.lost++;
+      return -1;
+    }
+    return arrives;
+  }
+
+  /** Whether an active partition separates a and b at `atUs` (exactly one of them in its set). */
+  partitioned(a: number, b: number, atUs: Micros): boolean {
+    return this.partitions.separates(a, b, atUs);
+  }
+
+  /** Starts and ends of all partitions, sorted by time, so the host can trace them. */
+  partitionEvents(): PartitionEvent[] {
+    return this.partitions.events();
+  }
+
+  /** When node v's upload queue is empty again (µs); `now` or earlier means idle. */
+  uploadBusyUntil(v: number): Micros {
+    return this.uploadFreeAt[v]!;
+  }
+
+  /**
+   * The gossip overlay (see buildOverlay) with degree ≥ gossipFanout, connected, adjacency ascending.
+   *
+   * - Without a group: over all nodes, indexed by node id, listing node ids; drawn from 'net:overlay'.
+   * - With a group: over the group's members, indexed by POSITION in `group` and listing positions
+   *   (node = group[position]); members are visited in the array's order. Cached per array identity
+   *   (WeakMap, so dropped groups are freed). Each group draws from its own stream,
+   *   'net:overlay:<sha256 of the member list, 16 hex digits>', so that a group's overlay depends only on
+   *   the seed and its members, not on which other overlays were built first (DESIGN §3). Asking again
+   *   with a new array holding the same members continues that stream: a fresh, equally valid wiring.
+   */
+  overlay(group?: readonly number[]): readonly Int32Array[] {
+    if (group === undefined) {
+      this.allNodesOverlay ??= Object.freeze(buildOverlay(this.nodeCount, this.fanout, this.rng.stream(OVERLAY_STREAM)));
+      return this.allNodesOverlay;
+    }
+    let adjacency = this.groupOverlays.get(group);
+    if (adjacency === undefined) {
+      adjacency = Object.freeze(buildOverlay(group.length, this.fanout, this.rng.stream(this.groupStreamName(group))));
+      this.groupOverlays.set(group, adjacency);
+    }
+    return adjacency;
+  }
+
+  private groupStreamName(group: readonly number[]): string {
+    const seen = new Uint8Array(this.nodeCount);
+    for (const v of group) {
+      if (!Number.isInteger(v) || v < 0 || v >= this.nodeCount) throw new RangeError(`overlay: node ${v} is not in 0..${this.nodeCount - 1}`);
+      if (seen[v] === 1) throw new RangeError(`overlay: node ${v} appears twice in the group`);
+      seen[v] = 1;
+    }
+    // Hash the decimal list, not the typed array's bytes, so the name does not depend on endianness.
+    const digest = createHash('sha256').update(group.join(',')).digest('hex').slice(0, 16);
+    return `${OVERLAY_STREAM}:${digest}`;
+  }
+}

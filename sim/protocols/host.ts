@@ -1,0 +1,224 @@
+import type { Kernel } from '../kernel/kernel.js';
+import type { Micros } from '../kernel/time.js';
+import type { Network } from '../net/network.js';
+import type { TraceRecorder } from '../trace/recorder.js';
+import type { MetricsCollector } from '../metrics/collector.js';
+import type { TraceEvent } from '../trace/schema.js';
+import type { Effect, Input, NodeId, ProtocolInstance, ProtocolNode } from './types.js';
+
+type AnyEffect = Effect<unknown, unknown>;
+
+interface Envelope {
+  readonly from: NodeId;
+  readonly msg: unknown;
+  /** Gossip id, or -1 for a point-to-point message. */
+  readonly gossip: number;
+}
+
+interface TimerPayload {
+  readonly timer: unknown;
+  readonly incarnation: number;
+}
+
+interface Deferred {
+  readonly effects: readonly AnyEffect[];
+  readonly from: number;
+  readonly incarnation: number;
+}
+
+interface GossipState {
+  readonly seen: Uint8Array;
+  readonly group: readonly NodeId[] | undefined;
+  readonly msg: unknown;
+  readonly sizeBytes: number;
+}
+
+/**
+ * The one place that executes protocol effects (DESIGN §4): it turns sends into network deliveries,
+ * timers into kernel events, CPU work into a per-node busy-until queue, and commits and trace events
+ * into metrics and trace records. Protocols stay pure state machines.
+ *
+ * Crash model: a crashed node receives nothing and its pending timers and deferred effects die with
+ * it (each carries the node's incarnation number, bumped at every crash).
+ */
+export class Host {
+  readonly up: Uint8Array;
+  private readonly incarnation: Int32Array;
+  private readonly cpuFreeAt: Float64Array;
+  private readonly nodes: readonly ProtocolNode<unknown, unknown>[];
+  private readonly gossips = new Map<number, GossipState>();
+  private nextGossip = 0;
+  private readonly evDeliver: number;
+  private readonly evTimer: number;
+  private readonly evDeferred: number;
+  private readonly traceMessages: boolean;
+  /** Messages handed to the network, and their bytes (for the summary's per-node cost). */
+  messages = 0;
+  bytes = 0;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly net: Network,
+    readonly instance: ProtocolInstance<unknown, unknown>,
+    private readonly trace: TraceRecorder,
+    private readonly metrics: MetricsCollector,
+    nodeCount: number,
+    traceMessages: boolean,
+  ) {
+    this.nodes = instance.nodes;
+    this.up = new Uint8Array(nodeCount).fill(1);
+    this.incarnation = new Int32Array(nodeCount);
+    this.cpuFreeAt = new Float64Array(nodeCount);
+    this.traceMessages = traceMessages;
+    this.evDeliver = kernel.register((to, p) => this.onDeliver(to, p as Envelope));
+    this.evTimer = kernel.register((node, p) => this.onTimer(node, p as TimerPayload));
+    this.evDeferred = kernel.register((node, p) => this.onDeferred(node, p as Deferred));
+  }
+
+  /** Give `input` to a live node and carry out what it returns. */
+  step(node: NodeId, input: Input<unknown, unknown>): void {
+    if (this.up[node] !== 1) return;
+    const effects = this.nodes[node]!.step(this.kernel.now, input);
+    if (effects.length > 0) this.execute(node, effects, 0);
+  }
+
+  crash(node: NodeId): void {
+    if (this.up[node] !== 1) return;
+    this.up[node] = 0;
+    this.incarnation[node]!++;
+    this.record({ t: this.kernel.now, type: 'node.crash', node });
+  }
+
+  recover(node: NodeId): void {
+    if (this.up[node] === 1) return;
+    this.up[node] = 1;
+    this.cpuFreeAt[node] = this.kernel.now;
+    this.record({ t: this.kernel.now, type: 'node.recover', node });
+    this.step(node, { kind: 'recover' });
+  }
+
+  record(ev: TraceEvent): void {
+    this.trace.record(ev);
+  }
+
+  private execute(node: NodeId, effects: readonly AnyEffect[], from: number): void {
+    const now = this.kernel.now;
+    for (let i = from; i < effects.length; i++) {
+      const e = effects[i]!;
+      switch (e.kind) {
+        case 'cpu': {
+          // Busy-until queue: the work starts when the CPU is free; what follows waits for it.
+          const start = Math.max(now, this.cpuFreeAt[node]!);
+          const done = start + Math.max(0, Math.round(e.us));
+          this.cpuFreeAt[node] = done;
+          if (done > now && i + 1 < effects.length) {
+            this.kernel.schedule(done, this.evDeferred, node, {
+              effects,
+              from: i + 1,
+              incarnation: this.incarnation[node]!,
+            } satisfies Deferred);
+            return;
+          }
+          break;
+        }
+        case 'send':
+          this.transmit(node, e.to, e.msg, e.sizeBytes, -1);
+          break;
+        case 'multicast':
+          for (const to of e.to) this.transmit(node, to, e.msg, e.sizeBytes, -1);
+          break;
+        case 'gossip':
+          this.startGossip(node, e.msg, e.sizeBytes, e.group);
+          break;
+        case 'timer':
+          this.kernel.schedule(now + Math.max(0, Math.round(e.afterUs)), this.evTimer, node, {
+            timer: e.timer,
+            incarnation: this.incarnation[node]!,
+          } satisfies TimerPayload);
+          break;
+        case 'commit':
+          this.metrics.commit(e.level, e.txs, now);
+          break;
+        case 'abort':
+          this.metrics.abort(e.txs, now);
+          break;
+        case 'trace':
+          if (e.event.type === 'block.propose') this.metrics.blockProduced(node);
+          this.trace.record({ ...e.event, t: now, node: (e.event['node'] as number | undefined) ?? node } as TraceEvent);
+          break;
+      }
+    }
+  }
+
+  private transmit(from: NodeId, to: NodeId, msg: unknown, sizeBytes: number, gossip: number): void {
+    const now = this.kernel.now;
+    this.messages++;
+    this.bytes += sizeBytes;
+    const arrive = this.net.send(from, to, sizeBytes, now);
+    if (this.traceMessages) {
+      this.trace.record({
+        t: now,
+        type: 'msg.send',
+        node: from,
+        to,
+        msg: messageName(msg),
+        sizeBytes,
+        arriveUs: arrive,
+      });
+    }
+    if (arrive < 0) return;
+    this.kernel.schedule(arrive, this.evDeliver, to, { from, msg, gossip } satisfies Envelope);
+  }
+
+  /** Flood over the overlay (DESIGN §5): each node relays a gossip message once, on first receipt. */
+  private startGossip(from: NodeId, msg: unknown, sizeBytes: number, group: readonly NodeId[] | undefined): void {
+    const id = this.nextGossip++;
+    const seen = new Uint8Array(this.up.length);
+    seen[from] = 1;
+    this.gossips.set(id, { seen, group, msg, sizeBytes });
+    this.relay(id, from, from);
+  }
+
+  private relay(id: number, node: NodeId, cameFrom: NodeId): void {
+    const g = this.gossips.get(id)!;
+    for (const peer of this.net.overlay(g.group)[this.indexIn(g.group, node)]!) {
+      const peerNode = g.group ? g.group[peer]! : peer;
+      if (peerNode !== cameFrom && g.seen[peerNode] !== 1) this.transmit(node, peerNode, g.msg, g.sizeBytes, id);
+    }
+  }
+
+  private indexIn(group: readonly NodeId[] | undefined, node: NodeId): number {
+    return group ? group.indexOf(node) : node;
+  }
+
+  private onDeliver(to: NodeId, env: Envelope): void {
+    if (this.up[to] !== 1) return;
+    if (env.gossip >= 0) {
+      const g = this.gossips.get(env.gossip);
+      if (!g || g.seen[to] === 1) return;
+      g.seen[to] = 1;
+      this.relay(env.gossip, to, env.from);
+    }
+    this.step(to, { kind: 'message', from: env.from, msg: env.msg });
+  }
+
+  private onTimer(node: NodeId, p: TimerPayload): void {
+    if (this.up[node] !== 1 || p.incarnation !== this.incarnation[node]) return;
+    this.step(node, { kind: 'timer', timer: p.timer });
+  }
+
+  private onDeferred(node: NodeId, d: Deferred): void {
+    if (this.up[node] !== 1 || d.incarnation !== this.incarnation[node]) return;
+    this.execute(node, d.effects, d.from);
+  }
+
+  /** When no node's CPU is busy later than this, all deferred work has run. */
+  cpuBusyUntil(node: NodeId): Micros {
+    return this.cpuFreeAt[node]!;
+  }
+}
+
+function messageName(msg: unknown): string {
+  if (typeof msg === 'object' && msg !== null && 'type' in msg && typeof msg.type === 'string') return msg.type;
+  return 'msg';
+}

@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { OutputTransaction } from '../trace/atomic.js';
+import { encodeColumnar, encodeNdjson, gzip } from '../trace/write.js';
+import { buildSummary, summaryJson, type Summary } from '../metrics/summary.js';
+import { metricsCsv } from '../metrics/csv.js';
+import { gini, nakamoto } from '../metrics/decentralization.js';
+import { usToSeconds } from '../kernel/time.js';
+import type { RunResult } from './runner.js';
+
+export type TraceFormat = 'columnar' | 'ndjson' | 'none';
+
+/** The summary of a finished run (DESIGN §9); `wallSeconds` comes from the caller, the only clock reader. */
+export function summarize(run: RunResult, wallSeconds: number): Summary {
+  const m = run.metrics;
+  const blocks = Array.from({ length: run.scenario.nodes }, (_, i) => m.blocksByNode[i] ?? 0);
+  return buildSummary({
+    protocol: run.header.protocol,
+    scenario: run.scenario.name,
+    scenarioHash: run.header.scenarioHash,
+    seed: run.seed,
+    traceHash: run.trace.hashHex(),
+    simulatedSeconds: usToSeconds(run.endUs),
+    wallSeconds,
+    events: run.kernel.executed,
+    nodes: run.scenario.nodes,
+    shards: run.header.shards,
+    totals: m,
+    crossShard: null,
+    epochs: null,
+    idleSeconds: null,
+    finalityLagBlocks: null,
+    decentralization: { gini: gini(blocks), nakamoto: nakamoto(blocks) },
+    invariants: { checked: 0, violations: 0 },
+  });
+}
+
+/**
+ * Write summary.json, metrics.csv and the trace into `dir`, all or nothing: each file goes to a
+ * temporary name first and all are renamed at the end, so an interrupted run leaves no half file.
+ */
+export function writeResults(run: RunResult, summary: Summary, dir: string, format: TraceFormat): string[] {
+  mkdirSync(dir, { recursive: true });
+  const tx = new OutputTransaction();
+  try {
+    const events = run.trace.events();
+    tx.stage(join(dir, 'summary.json'), summaryJson(summary));
+    tx.stage(join(dir, 'metrics.csv'), metricsCsv(events));
+    if (format === 'columnar') tx.stage(join(dir, 'trace.columnar.json.gz'), gzip(encodeColumnar(run.header, events)));
+    if (format === 'ndjson') tx.stage(join(dir, 'trace.ndjson'), encodeNdjson(run.header, events));
+    return tx.commit();
+  } catch (e) {
+    tx.abort();
+    throw e;
+  }
+}

@@ -1,0 +1,121 @@
+import { Kernel } from '../kernel/kernel.js';
+import { RngRoot } from '../kernel/rng.js';
+import { secondsToUs, type Micros } from '../kernel/time.js';
+import { Network } from '../net/network.js';
+import { Host } from '../protocols/host.js';
+import { protocolFor } from '../protocols/registry.js';
+import { Arrivals } from '../workload/arrivals.js';
+import { MetricsCollector } from '../metrics/collector.js';
+import { TraceRecorder } from '../trace/recorder.js';
+import { TRACE_FORMAT, TRACE_SCHEMA_VERSION, type TraceHeader, type TraceLevel } from '../trace/schema.js';
+import type { Scenario } from '../scenario/schema.js';
+import { scenarioHash } from '../scenario/load.js';
+import { SOFTWARE_VERSION } from '../version.js';
+
+export interface RunOptions {
+  /** Overrides scenario.seed. */
+  readonly seed?: number;
+  /** Stop earlier than scenario.durationSeconds. */
+  readonly untilSeconds?: number;
+  readonly traceLevel?: TraceLevel;
+  /** Called now and then with simulated progress (for a progress bar outside the simulation). */
+  readonly onProgress?: (p: { simUs: Micros; endUs: Micros; events: number }) => void;
+}
+
+export interface RunResult {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly header: TraceHeader;
+  readonly trace: TraceRecorder;
+  readonly kernel: Kernel;
+  readonly host: Host;
+  readonly network: Network;
+  readonly metrics: ReturnType<MetricsCollector['finish']>;
+  readonly endUs: Micros;
+}
+
+/**
+ * Build the world a scenario describes and run it to the end. Deterministic: the scenario and the seed
+ * decide every event; nothing here reads a clock.
+ */
+export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResult {
+  const seed = opts.seed ?? scenario.seed;
+  const level = opts.traceLevel ?? scenario.output.traceLevel;
+  const endUs = secondsToUs(Math.min(opts.untilSeconds ?? Infinity, scenario.durationSeconds));
+  const rng = new RngRoot(seed);
+  const kernel = new Kernel();
+  const network = new Network(scenario.network, scenario.nodes, rng);
+  const trace = new TraceRecorder(level);
+  const arrivals = new Arrivals(scenario.workload, rng.stream('workload:arrivals'));
+  const metrics = new MetricsCollector({
+    bucketUs: secondsToUs(scenario.output.metricsBucketSeconds),
+    submitUsOf: (id) => arrivals.submitUsOf(id),
+  });
+  const instance = protocolFor(scenario.protocol.type).create({
+    scenario,
+    nodeCount: scenario.nodes,
+    regionOf: network.regionOf,
+    stream: (name) => rng.stream(name),
+    rng,
+  });
+  const host = new Host(kernel, network, instance, trace, metrics, scenario.nodes, level === 'messages');
+
+  scheduleFaults(kernel, host, network, scenario, endUs);
+
+  // Client batches: one kernel event per batch interval.
+  const evBatch = kernel.register(() => {
+    const txs = arrivals.batchEndingAt(kernel.now);
+    if (txs.count > 0) {
+      metrics.offered(txs.count, kernel.now);
+      const entry = instance.entryNode(txs, kernel.now);
+      if (entry >= 0) host.step(entry, { kind: 'txs', txs });
+    }
+    if (kernel.now + arrivals.intervalUs <= endUs) kernel.after(arrivals.intervalUs, evBatch);
+  });
+  if (arrivals.intervalUs <= endUs) kernel.schedule(arrivals.intervalUs, evBatch);
+
+  const evStart = kernel.register((node) => host.step(node, { kind: 'start' }));
+  for (let n = 0; n < scenario.nodes; n++) kernel.schedule(0, evStart, n);
+
+  const progress = opts.onProgress;
+  kernel.run(endUs, progress ? () => progress({ simUs: kernel.now, endUs, events: kernel.executed }) : undefined);
+
+  const totals = metrics.finish(endUs, (ev) => trace.record(ev));
+  const header: TraceHeader = {
+    format: TRACE_FORMAT,
+    schemaVersion: TRACE_SCHEMA_VERSION,
+    softwareVersion: SOFTWARE_VERSION,
+    protocol: instance.name,
+    scenarioName: scenario.name,
+    scenarioHash: scenarioHash(scenario),
+    seed,
+    level,
+    nodes: scenario.nodes,
+    shards: instance.shards,
+    durationUs: endUs,
+    regions: network.regionNames,
+    nodeRegion: Array.from(network.regionOf),
+    eventCount: trace.count,
+  };
+  return { scenario, seed, header, trace, kernel, host, network, metrics: totals, endUs };
+}
+
+/** Crashes, recoveries and partitions are scenario data, scheduled as kernel events and traced. */
+function scheduleFaults(kernel: Kernel, host: Host, network: Network, scenario: Scenario, endUs: Micros): void {
+  const evCrash = kernel.register((node) => host.crash(node));
+  const evRecover = kernel.register((node) => host.recover(node));
+  for (const c of scenario.network.crashes) {
+    const at = secondsToUs(c.atSeconds);
+    if (at > endUs) continue;
+    for (const n of c.nodes) {
+      kernel.schedule(at, evCrash, n);
+      if (c.recoverSeconds !== undefined && secondsToUs(c.recoverSeconds) <= endUs) {
+        kernel.schedule(secondsToUs(c.recoverSeconds), evRecover, n);
+      }
+    }
+  }
+  const evPartition = kernel.register((index, kind) =>
+    host.record({ t: kernel.now, type: kind === 'start' ? 'partition.start' : 'partition.end', index }),
+  );
+  for (const p of network.partitionEvents()) if (p.atUs <= endUs) kernel.schedule(p.atUs, evPartition, p.index, p.kind);
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/**
+ * The trace format, shared by the writer (sim/trace) and the dashboard (web/). This module imports
+ * nothing but zod, so the browser can load it without the kernel.
+ *
+ * A trace is a header plus a sequence of events. Every event has `t` (simulated µs) and `type`; its other
+ * fields are fixed per type by EVENT_FIELDS, so the body can be stored as one column per field.
+ * Bump TRACE_SCHEMA_VERSION whenever a type or field changes meaning; readers refuse other versions.
+ */
+export const TRACE_SCHEMA_VERSION = 1;
+export const TRACE_FORMAT = 'shardsim-trace';
+
+export type FieldKind = 'int' | 'num' | 'str' | 'bool';
+
+/** Event types and their fields, in column order. `level` says at which trace level the type is kept. */
+export const EVENT_FIELDS = {
+  // Blocks and consensus (every protocol).
+  'block.propose': { node: 'int', shard: 'int', height: 'int', view: 'int', txCount: 'int', sizeBytes: 'int' },
+  'block.commit': { node: 'int', shard: 'int', height: 'int', view: 'int', txCount: 'int', level: 'str' },
+  'view.change': { node: 'int', shard: 'int', fromView: 'int', toView: 'int', reason: 'str' },
+  // Faults, as the scenario scheduled them.
+  'node.crash': { node: 'int' },
+  'node.recover': { node: 'int' },
+  'partition.start': { index: 'int' },
+  'partition.end': { index: 'int' },
+  // Metrics series: one row per bucket, written by sim/metrics. `lengthUs` is the bucket's length (the last
+  // one may be cut short by the end of the run), so rates can be computed from the trace alone. Latency
+  // percentiles are -1 when the bucket has no sample (JSON has no NaN).
+  'metrics.bucket': {
+    bucket: 'int',
+    lengthUs: 'int',
+    offered: 'int',
+    confirmed: 'int',
+    finalized: 'int',
+    aborted: 'int',
+    confirmP50Ms: 'num',
+    confirmP99Ms: 'num',
+    finalP50Ms: 'num',
+    finalP99Ms: 'num',
+  },
+  // Epochs and shard membership (sharded protocols).
+  'epoch.start': { epoch: 'int', leader: 'int', view: 'int' },
+  'epoch.ready': { epoch: 'int' },
+  'shard.member': { node: 'int', shard: 'int', epoch: 'int', role: 'str' },
+  'shard.move': { node: 'int', fromShard: 'int', toShard: 'int', epoch: 'int', batch: 'int', startUs: 'int', readyUs: 'int' },
+  'crossshard.batch': { fromShard: 'int', toShard: 'int', committed: 'int', aborted: 'int' },
+  // Messages level only.
+  'msg.send': { node: 'int', to: 'int', msg: 'str', sizeBytes: 'int', arriveUs: 'int' },
+} as const satisfies Record<string, Record<string, FieldKind>>;
+
+export type EventType = keyof typeof EVENT_FIELDS;
+
+/** Types kept only at trace level `messages`. */
+export const MESSAGE_LEVEL_TYPES: ReadonlySet<string> = new Set(['msg.send']);
+
+export type TraceLevel = 'summary' | 'messages';
+
+type KindValue<K extends FieldKind> = K extends 'int' | 'num' ? number : K extends 'str' ? string : boolean;
+
+/** A typed event of type E. */
+export type TraceEventOf<E extends EventType> = { t: number; type: E } & {
+  [F in keyof (typeof EVENT_FIELDS)[E]]: KindValue<(typeof EVENT_FIELDS)[E][F] & FieldKind>;
+};
+export type TraceEvent = { [E in EventType]: TraceEventOf<E> }[EventType];
+
+export const TraceHeaderSchema = z.strictObject({
+  format: z.literal(TRACE_FORMAT),
+  schemaVersion: z.literal(TRACE_SCHEMA_VERSION),
+  softwareVersion: z.string(),
+  protocol: z.string(),
+  scenarioName: z.string(),
+  scenarioHash: z.string().regex(/^[0-9a-f]{64}$/),
+  seed: z.int().nonnegative(),
+  level: z.enum(['summary', 'messages']),
+  nodes: z.int().positive(),
+  shards: z.int().positive(),
+  durationUs: z.int().nonnegative(),
+  regions: z.array(z.string()),
+  /** Region index per node, for colouring the shard map. */
+  nodeRegion: z.array(z.int().nonnegative()),
+  eventCount: z.int().nonnegative(),
+});
+export type TraceHeader = z.infer<typeof TraceHeaderSchema>;
+
+/**
+ * The columnar body: `order` gives the type of each event in sequence (index into `types`), and
+ * `columns[type][field]` holds that type's values in order. Together they rebuild the exact event order.
+ * Each type's columns are `t` first, then its EVENT_FIELDS in schema order, no others.
+ */
+export interface ColumnarBody {
+  types: string[];
+  order: number[];
+  columns: Record<string, Record<string, (number | string | boolean)[]>>;
+}
+
+/** Canonical one-line JSON of an event: `t`, `type`, then the type's fields in schema order. The trace hash is over these lines. */
+export function canonicalEventLine(ev: { t: number; type: string; [k: string]: unknown }): string {
+  const fields = EVENT_FIELDS[ev.type as EventType] as Record<string, FieldKind> | undefined;
+  if (!fields) throw new Error(`unknown trace event type "${ev.type}"`);
+  let s = `{"t":${ev.t},"type":${JSON.stringify(ev.type)}`;
+  for (const f in fields) s += `,${JSON.stringify(f)}:${JSON.stringify(ev[f])}`;
+  return s + '}';
+}

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['sim/**/*.test.ts', 'test/**/*.test.ts', 'web/**/*.test.ts'],
+    testTimeout: 120_000,
+    pool: 'forks',
+  },
+});
