@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['sim/**/*.test.ts', 'test/**/*.test.ts', 'web/**/*.test.ts'],
+    include: ['sim/**/*.test.ts', 'web/**/*.test.ts'],
     testTimeout: 120_000,
     pool: 'forks',
   },

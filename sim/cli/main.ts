@@ -11,7 +11,17 @@ import { installInterruptCleanup } from '../trace/atomic.js';
 /** Exit codes: 0 success, 1 internal error, 2 bad input (scenario, flags), 130 interrupted. */
 installInterruptCleanup();
 
-await yargs(hideBin(process.argv))
+function exitOn(err: unknown): never {
+  if (err instanceof ScenarioError) {
+    process.stderr.write(err.message + '\n');
+    process.exit(2);
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  process.stderr.write(`shardsim: internal error: ${e.stack ?? e.message}\n`);
+  process.exit(1);
+}
+
+const cli = yargs(hideBin(process.argv))
   .scriptName('shardsim')
   .usage('$0 <command> [options]\n\nDeterministic simulator of the IOS (IOST) sharded blockchain design and its baselines.')
   .command(runCommand)
@@ -25,16 +35,14 @@ await yargs(hideBin(process.argv))
   .alias('h', 'help')
   .version(false)
   .wrap(Math.min(110, process.stdout.columns ?? 110))
-  .fail((msg, err, y) => {
-    if (err instanceof ScenarioError) {
-      process.stderr.write(err.message + '\n');
-      process.exit(2);
-    }
-    if (err) {
-      process.stderr.write(`shardsim: ${err.stack ?? err.message}\n`);
-      process.exit(1);
-    }
-    process.stderr.write(`${y.help ? '' : ''}shardsim: ${msg}\nRun "shardsim --help" or "shardsim <command> --help".\n`);
+  .fail((msg, err) => {
+    if (err) exitOn(err);
+    process.stderr.write(`shardsim: ${msg}\nRun "shardsim --help" or "shardsim <command> --help".\n`);
     process.exit(2);
-  })
-  .parseAsync();
+  });
+
+try {
+  await cli.parseAsync();
+} catch (err) {
+  exitOn(err);
+}

@@ -61,8 +61,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       [
         `${summary.protocol} on ${summary.scenario} (seed ${summary.seed}): ${summary.nodes} nodes, ${summary.shards} shard(s), ${summary.simulatedSeconds} s simulated`,
         `  throughput      ${summary.throughputTps.toFixed(1)} tx/s final (offered ${summary.tx.offered}, committed ${summary.tx.committed}, aborted ${summary.tx.aborted}, pending ${summary.tx.pending})`,
-        `  confirm latency p50 ${fmt(l.confirm.p50)} ms  p90 ${fmt(l.confirm.p90)} ms  p99 ${fmt(l.confirm.p99)} ms`,
-        `  final latency   p50 ${fmt(l.final.p50)} ms  p90 ${fmt(l.final.p90)} ms  p99 ${fmt(l.final.p99)} ms`,
+        `  confirm latency p50 ${fmt(l.confirm?.p50)} ms  p90 ${fmt(l.confirm?.p90)} ms  p99 ${fmt(l.confirm?.p99)} ms`,
+        `  final latency   p50 ${fmt(l.final?.p50)} ms  p90 ${fmt(l.final?.p90)} ms  p99 ${fmt(l.final?.p99)} ms`,
         `  events          ${summary.events} in ${summary.wallSeconds.toFixed(2)} s wall (${(summary.eventsPerSecond / 1e6).toFixed(2)} M events/s)`,
         `  traceHash       ${summary.traceHash}`,
         ...files.map((f) => `  wrote           ${f}`),

@@ -14,6 +14,18 @@ const DENSE_LINK_CACHE_MAX_NODES = 1024;
 const PARETO_PER_MESSAGE = 0;
 const FIXED_PER_LINK = 1;
 const CONSTANT = 2;
+const SIMBLOCK = 3;
+
+/**
+ * SimBlock's own parametrisation (dsg-titech/simblock, Network.getLatency): shape = 0.2·mean and
+ * scale = mean − 5 ms, so the mean is the table mean and the spread a few ms ("20% variance").
+ * A mean ≤ 5 ms would give shape ≤ 1 (no finite mean) or a negative scale: such pairs use the mean.
+ */
+export function simblockPareto(meanMs: number): { scaleMs: number; shape: number } | null {
+  const shape = 0.2 * meanMs;
+  const scaleMs = meanMs - 5;
+  return shape > 1 && scaleMs > 0 ? { scaleMs, shape } : null;
+}
 
 /**
  * Pareto scale x_m that gives the mean `meanMs` for shape α > 1: mean = α·x_m / (α − 1), so
@@ -27,6 +39,8 @@ export function paretoScale(meanMs: number, shape: number): number {
  * Propagation delay between two nodes, from the region-pair mean of the scenario's `latencyMs` table
  * (SimBlock's LATENCY_2019, after Gervais et al. CCS'16), in one of three models:
  *
+ * - `simblock` (default): SimBlock's draw per message, Pareto with shape 0.2·mean and scale mean − 5 ms
+ *   (simblockPareto), by inverse transform from the 'net:latency' stream.
  * - `pareto-per-message`: every message draws its own latency, Pareto(x_m, α) with α = paretoShape and
  *   x_m = mean·(α−1)/α, by inverse transform latency = x_m / U^(1/α), U uniform on (0, 1] from the
  *   'net:latency' stream. The mean is the table mean; the coefficient of variation is 1/√(α(α−2))
@@ -48,6 +62,8 @@ export class LatencyModel {
   /** Per region pair (row = sender): mean and Pareto scale, ms; constant delays, µs. */
   private readonly meanUs: Float64Array;
   private readonly scaleMs: Float64Array;
+  /** Per region pair 1/shape; 0 marks a pair drawn as its constant mean. */
+  private readonly invShapeOf: Float64Array;
   private readonly invShape: number;
   private readonly stream: RngStream;
   private readonly denseLinks: Float64Array | undefined;
@@ -64,15 +80,30 @@ export class LatencyModel {
     }
     if (!(cfg.paretoShape > 1)) throw new RangeError(`paretoShape must be > 1 (finite mean), got ${cfg.paretoShape}`);
     this.name = cfg.latencyModel;
-    this.kind = cfg.latencyModel === 'constant' ? CONSTANT : cfg.latencyModel === 'fixed-per-link' ? FIXED_PER_LINK : PARETO_PER_MESSAGE;
+    this.kind =
+      cfg.latencyModel === 'constant'
+        ? CONSTANT
+        : cfg.latencyModel === 'fixed-per-link'
+          ? FIXED_PER_LINK
+          : cfg.latencyModel === 'simblock'
+            ? SIMBLOCK
+            : PARETO_PER_MESSAGE;
     this.regionCount = r;
     this.meanUs = new Float64Array(r * r);
     this.scaleMs = new Float64Array(r * r);
+    this.invShapeOf = new Float64Array(r * r);
     this.invShape = 1 / cfg.paretoShape;
     cfg.latencyMs.forEach((row, i) =>
       row.forEach((mean, j) => {
         this.meanUs[i * r + j] = msToUs(mean);
-        this.scaleMs[i * r + j] = paretoScale(mean, cfg.paretoShape);
+        if (this.kind === SIMBLOCK) {
+          const p = simblockPareto(mean);
+          this.scaleMs[i * r + j] = p ? p.scaleMs : mean;
+          this.invShapeOf[i * r + j] = p ? 1 / p.shape : 0;
+        } else {
+          this.scaleMs[i * r + j] = paretoScale(mean, cfg.paretoShape);
+          this.invShapeOf[i * r + j] = this.invShape;
+        }
       }),
     );
     for (let i = 0; i < regionOf.length; i++) {
@@ -101,9 +132,12 @@ export class LatencyModel {
   /** Propagation delay of one message from node `from` to node `to`, integer µs. Hot path: no allocation. */
   delayUs(from: number, to: number): Micros {
     const pair = this.regionOf[from]! * this.regionCount + this.regionOf[to]!;
-    if (this.kind === PARETO_PER_MESSAGE) {
-      // 1 − U is in (0, 1], so the power is never 0 and the draw is finite.
-      return msToUs(this.scaleMs[pair]! / Math.pow(1 - this.stream.next(), this.invShape));
+    if (this.kind === PARETO_PER_MESSAGE || this.kind === SIMBLOCK) {
+      // 1 − U is in (0, 1], so the power is never 0 and the draw is finite. The draw is taken even
+      // for a constant pair, so a pair's parameters never shift other pairs' draws.
+      const u = 1 - this.stream.next();
+      const inv = this.invShapeOf[pair]!;
+      return inv === 0 ? this.meanUs[pair]! : msToUs(this.scaleMs[pair]! / Math.pow(u, inv));
     }
     if (this.kind === CONSTANT) return this.meanUs[pair]!;
     return this.linkUs(from, to, pair);

@@ -28,6 +28,8 @@ interface Deferred {
 
 interface GossipState {
   readonly seen: Uint8Array;
+  /** Members that have not received it yet; the state is dropped at 0. */
+  missing: number;
   readonly group: readonly NodeId[] | undefined;
   readonly msg: unknown;
   readonly sizeBytes: number;
@@ -47,6 +49,8 @@ export class Host {
   private readonly cpuFreeAt: Float64Array;
   private readonly nodes: readonly ProtocolNode<unknown, unknown>[];
   private readonly gossips = new Map<number, GossipState>();
+  /** Position of each node in a gossip group (-1 outside it), built once per group array. */
+  private readonly groupIndex = new WeakMap<readonly NodeId[], Int32Array>();
   private nextGossip = 0;
   private readonly evDeliver: number;
   private readonly evTimer: number;
@@ -175,7 +179,9 @@ export class Host {
     const id = this.nextGossip++;
     const seen = new Uint8Array(this.up.length);
     seen[from] = 1;
-    this.gossips.set(id, { seen, group, msg, sizeBytes });
+    const missing = (group ? group.length : this.up.length) - 1;
+    if (missing <= 0) return;
+    this.gossips.set(id, { seen, missing, group, msg, sizeBytes });
     this.relay(id, from, from);
   }
 
@@ -188,7 +194,14 @@ export class Host {
   }
 
   private indexIn(group: readonly NodeId[] | undefined, node: NodeId): number {
-    return group ? group.indexOf(node) : node;
+    if (!group) return node;
+    let index = this.groupIndex.get(group);
+    if (!index) {
+      index = new Int32Array(this.up.length).fill(-1);
+      group.forEach((n, i) => (index![n] = i));
+      this.groupIndex.set(group, index);
+    }
+    return index[node]!;
   }
 
   private onDeliver(to: NodeId, env: Envelope): void {
@@ -198,6 +211,7 @@ export class Host {
       if (!g || g.seen[to] === 1) return;
       g.seen[to] = 1;
       this.relay(env.gossip, to, env.from);
+      if (--g.missing === 0) this.gossips.delete(env.gossip);
     }
     this.step(to, { kind: 'message', from: env.from, msg: env.msg });
   }

@@ -43,13 +43,14 @@ export const Network = z.strictObject({
     .default(LATENCY_MS_2019)
     .describe('mean one-way latency, ms; row = sender region, column = receiver region'),
   latencyModel: z
-    .enum(['pareto-per-message', 'fixed-per-link', 'constant'])
-    .default('pareto-per-message')
+    .enum(['simblock', 'pareto-per-message', 'fixed-per-link', 'constant'])
+    .default('simblock')
     .describe(
-      'pareto-per-message: SimBlock\'s draw per message, Pareto with the table mean and shape paretoShape; ' +
-        'fixed-per-link: one such draw per ordered node pair, kept for the run (Gervais et al.); constant: the table mean',
+      'simblock: SimBlock\'s Network.getLatency, a Pareto draw per message with shape 0.2·mean and scale mean − 5 ms; ' +
+        'pareto-per-message: a Pareto draw per message with the table mean and shape paretoShape (JABS); ' +
+        'fixed-per-link: one paretoShape draw per ordered node pair, kept for the run (Gervais et al.); constant: the table mean',
     ),
-  paretoShape: z.number().gt(1).default(5).describe('Pareto shape α (SimBlock uses 5)'),
+  paretoShape: z.number().gt(1).default(5).describe('Pareto shape α for pareto-per-message and fixed-per-link (JABS uses 5)'),
   lossRate: z.number().min(0).max(1).default(0).describe('probability that a message is lost'),
   gossipFanout: z.int().min(1).default(8).describe('overlay degree used for gossip (SimBlock: 8 outbound peers)'),
   partitions: z.array(Partition).default([]),
@@ -90,8 +91,18 @@ export const BftParams = z.strictObject({
   treeBranching: z.int().min(2).default(16).describe('children per node in the CoSi tree'),
   maxBlockBytes: z.int().positive().default(1_000_000).describe('block size cap, bytes'),
   blockIntervalMs: z.number().nonnegative().default(1000).describe('minimum time between proposals'),
-  phaseTimeoutMs: z.number().positive().default(2000).describe('a leader waits this long for a quorum, then a view change'),
-  viewChangeTimeoutMs: z.number().positive().default(4000).describe('a replica suspects the leader after this much silence'),
+  // Sized for the six-region WAN: a CoSi round crosses a depth-3 tree four times (announce, commit,
+  // challenge, response) at up to ~300 ms a hop, plus the block's upload to each node's children.
+  phaseTimeoutMs: z
+    .number()
+    .positive()
+    .default(8000)
+    .describe('a CoSi round (tree, then star fallback) must reach a quorum within this, ms; ByzCoin leaves it open'),
+  viewChangeTimeoutMs: z
+    .number()
+    .positive()
+    .default(20000)
+    .describe('a replica suspects the leader after this much silence, ms; must exceed blockIntervalMs + phaseTimeoutMs/2'),
   headerBytes: z.int().positive().default(200),
   signatureBytes: z.int().positive().default(64),
 });

@@ -1,0 +1,219 @@
+import type { CpuConfig } from '../../scenario/schema.js';
+import type { NodeId } from '../types.js';
+import { compareRounds } from './messages.js';
+import type { BftMsg, BlockRef, MsgOf, Out, RoundKey, TimerOf, WireSizes } from './messages.js';
+import type { Committee } from './tree.js';
+
+/**
+ * One node's part in a CoSi round (Syta et al., S&P 2016 §IV-A; ByzCoin §3): Announcement down the
+ * graph, Commitment aggregated up, Challenge down, Response aggregated up. The same code runs at the
+ * root (the leader) and at every other member; the root hands the aggregates to its CosiRoot.
+ *
+ * Subtree timeout. Let D be the graph's depth and T = phaseTimeoutMs. The root waits at most T/2 for
+ * commitments and T/2 for responses. A node whose subtree has h levels below it waits at most h·T/(2D)
+ * after it heard the announcement (or challenge), then forwards what it has (CoSi §IV-C: absent
+ * witnesses become exceptions). A child therefore gives up T/(2D) before its parent does, which leaves
+ * one round trip of slack per level. In the prepare phase every window also includes the time to
+ * validate the block (txValidateUs × txCount), since every member validates in parallel after forwarding.
+ * A node waits for all of its children: a round with crashed members costs its timeouts, as in CoSi.
+ */
+
+/** What the leader does with the aggregates its CoSi tree returns. */
+export interface CosiRoot {
+  onRootCommitments(round: RoundKey, signers: number, out: Out): void;
+  onRootResponses(round: RoundKey, signers: number, out: Out): void;
+}
+
+interface RoundState {
+  readonly key: RoundKey;
+  readonly block: BlockRef;
+  /** -1 at the root. */
+  readonly parent: NodeId;
+  readonly children: readonly NodeId[];
+  /** Levels below this node in the round's graph. */
+  readonly levelsBelow: number;
+  readonly depth: number;
+  step: 'commitment' | 'challenge' | 'response' | 'done';
+  ownReady: boolean;
+  /** Children whose commitments are in the aggregate. */
+  readonly committed: NodeId[];
+  readonly heard: Set<NodeId>;
+  signers: number;
+  readonly responded: Set<NodeId>;
+  responseSigners: number;
+}
+
+const ceilUs = (us: number): number => Math.ceil(us);
+
+function sameBlock(a: BlockRef | null, b: BlockRef): boolean {
+  return a !== null && a.height === b.height && a.view === b.view && a.proposer === b.proposer;
+}
+
+export class CosiNode {
+  private round: RoundState | null = null;
+  /** The last block whose transactions this node validated (a star retry does not validate again). */
+  private validated: BlockRef | null = null;
+
+  constructor(
+    private readonly self: NodeId,
+    private readonly committee: Committee,
+    private readonly sizes: WireSizes,
+    private readonly cpu: CpuConfig,
+    private readonly phaseTimeoutUs: number,
+    private readonly root: CosiRoot,
+  ) {}
+
+  /** Forget the round in progress (new view, recovery). */
+  reset(): void {
+    this.round = null;
+  }
+
+  /** Leader: open a round as the root and send the Announcement (ByzCoin §3, CoSi phase 1). */
+  announce(key: RoundKey, block: BlockRef, out: Out): void {
+    const r = this.open(key, block);
+    const msg: BftMsg = { type: 'announce', round: key, block };
+    if (key.phase === 'prepare') this.validated = block; // the leader validated at mempool admission
+    if (r.children.length > 0) {
+      out.push({ kind: 'multicast', to: r.children, msg, sizeBytes: this.sizes.of(msg) });
+      out.push({ kind: 'timer', afterUs: this.windowUs(r, 'commitment'), timer: { kind: 'cosi', round: key, step: 'commitment' } });
+    }
+    out.push({ kind: 'cpu', us: ceilUs(this.cpu.signUs) }); // the leader's own commitment
+    r.ownReady = true;
+    if (r.children.length === 0) this.forwardCommitment(r, out);
+  }
+
+  /** A member hears the Announcement: relay it, validate (prepare), then commit (CoSi phase 2). */
+  onAnnounce(msg: MsgOf<'announce'>, out: Out): void {
+    if (this.round && compareRounds(msg.round, this.round.key) <= 0) return;
+    const r = this.open(msg.round, msg.block);
+    const validateUs =
+      msg.round.phase === 'prepare' && !sameBlock(this.validated, msg.block) ? this.validateUs(msg.block) : 0;
+    if (msg.round.phase === 'prepare') this.validated = msg.block;
+    if (r.children.length > 0) {
+      out.push({ kind: 'multicast', to: r.children, msg, sizeBytes: this.sizes.of(msg) });
+      out.push({ kind: 'timer', afterUs: this.windowUs(r, 'commitment'), timer: { kind: 'cosi', round: msg.round, step: 'commitment' } });
+    }
+    out.push({ kind: 'cpu', us: ceilUs(validateUs + this.cpu.signUs) });
+    if (r.children.length === 0) {
+      r.ownReady = true;
+      this.forwardCommitment(r, out);
+    } else {
+      // Resumes after the CPU work above: an internal node must not send its aggregate before its own part.
+      out.push({ kind: 'timer', afterUs: 0, timer: { kind: 'ownCommitment', round: msg.round } });
+    }
+  }
+
+  onCommitment(from: NodeId, msg: MsgOf<'commitment'>, out: Out): void {
+    const r = this.round;
+    if (!r || r.step !== 'commitment' || compareRounds(msg.round, r.key) !== 0) return;
+    if (r.heard.has(from) || this.committee.parentOf(from, r.key.view, r.key.topology) !== this.self) return;
+    r.heard.add(from);
+    r.committed.push(from);
+    r.signers += msg.signers;
+    if (r.ownReady && r.heard.size === r.children.length) this.forwardCommitment(r, out);
+  }
+
+  /** Leader: the commitments are in; send the Challenge down to the children that committed. */
+  challenge(out: Out): void {
+    if (this.round && this.round.step === 'challenge') this.enterChallenge(this.round, out);
+  }
+
+  onChallenge(from: NodeId, msg: MsgOf<'challenge'>, out: Out): void {
+    const r = this.round;
+    if (!r || r.step !== 'challenge' || from !== r.parent || compareRounds(msg.round, r.key) !== 0) return;
+    this.enterChallenge(r, out);
+  }
+
+  onResponse(from: NodeId, msg: MsgOf<'response'>, out: Out): void {
+    const r = this.round;
+    if (!r || r.step !== 'response' || compareRounds(msg.round, r.key) !== 0) return;
+    if (!r.heard.has(from) || r.responded.has(from)) return;
+    r.responded.add(from);
+    r.responseSigners += msg.signers;
+    if (r.responded.size === r.committed.length) this.forwardResponse(r, out);
+  }
+
+  onTimer(timer: TimerOf<'cosi' | 'ownCommitment'>, out: Out): void {
+    const r = this.round;
+    if (!r || compareRounds(timer.round, r.key) !== 0) return; // stale: a later round replaced it
+    if (timer.kind === 'ownCommitment') {
+      if (r.step !== 'commitment' || r.ownReady) return;
+      r.ownReady = true;
+      if (r.heard.size === r.children.length) this.forwardCommitment(r, out);
+    } else if (timer.step === 'commitment' && r.step === 'commitment') {
+      r.ownReady = true; // the window includes our own validation time
+      this.forwardCommitment(r, out);
+    } else if (timer.step === 'response' && r.step === 'response') {
+      this.forwardResponse(r, out);
+    }
+  }
+
+  private open(key: RoundKey, block: BlockRef): RoundState {
+    const graph = this.committee.graph(key.topology);
+    const pos = this.committee.positionOf(this.self, key.view);
+    this.round = {
+      key,
+      block,
+      parent: this.committee.parentOf(this.self, key.view, key.topology),
+      children: this.committee.childrenOf(this.self, key.view, key.topology),
+      levelsBelow: graph.heightOf(pos),
+      depth: graph.depth,
+      step: 'commitment',
+      ownReady: false,
+      committed: [],
+      heard: new Set(),
+      signers: 1,
+      responded: new Set(),
+      responseSigners: 1,
+    };
+    return this.round;
+  }
+
+  /** Send the aggregate commitment up (CoSi phase 2), or hand it to the leader at the root. */
+  private forwardCommitment(r: RoundState, out: Out): void {
+    r.step = 'challenge';
+    if (r.committed.length > 0) out.push({ kind: 'cpu', us: ceilUs(this.cpu.aggregateUsPerSigner * r.signers) });
+    if (r.parent < 0) {
+      this.root.onRootCommitments(r.key, r.signers, out);
+      return;
+    }
+    const msg: BftMsg = { type: 'commitment', round: r.key, signers: r.signers };
+    out.push({ kind: 'send', to: r.parent, msg, sizeBytes: this.sizes.of(msg) });
+  }
+
+  /** Relay the Challenge to the children that committed, then respond (CoSi phases 3–4). */
+  private enterChallenge(r: RoundState, out: Out): void {
+    r.step = 'response';
+    if (r.committed.length > 0) {
+      const msg: BftMsg = { type: 'challenge', round: r.key };
+      out.push({ kind: 'multicast', to: r.committed, msg, sizeBytes: this.sizes.of(msg) });
+      out.push({ kind: 'timer', afterUs: this.windowUs(r, 'response'), timer: { kind: 'cosi', round: r.key, step: 'response' } });
+    }
+    out.push({ kind: 'cpu', us: ceilUs(this.cpu.signUs) }); // r_i = v_i − c·x_i
+    if (r.committed.length === 0) this.forwardResponse(r, out);
+  }
+
+  private forwardResponse(r: RoundState, out: Out): void {
+    r.step = 'done';
+    if (r.responded.size > 0) {
+      out.push({ kind: 'cpu', us: ceilUs(this.cpu.aggregateUsPerSigner * r.responseSigners) });
+    }
+    if (r.parent < 0) {
+      this.root.onRootResponses(r.key, r.responseSigners, out);
+      return;
+    }
+    const msg: BftMsg = { type: 'response', round: r.key, signers: r.responseSigners };
+    out.push({ kind: 'send', to: r.parent, msg, sizeBytes: this.sizes.of(msg) });
+  }
+
+  private validateUs(block: BlockRef): number {
+    return this.cpu.txValidateUs * block.txs.count;
+  }
+
+  /** See the file comment: h·T/(2D), plus block validation in the prepare commitment step. */
+  private windowUs(r: RoundState, step: 'commitment' | 'response'): number {
+    const base = r.depth === 0 ? 0 : Math.floor((this.phaseTimeoutUs / 2) * (r.levelsBelow / r.depth));
+    const validate = step === 'commitment' && r.key.phase === 'prepare' ? this.validateUs(r.block) : 0;
+    return ceilUs(base + validate);
+  }
+}

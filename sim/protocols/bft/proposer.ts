@@ -1,0 +1,64 @@
+import type { Micros } from '../../kernel/time.js';
+import type { NodeId } from '../types.js';
+import { Mempool } from './mempool.js';
+import type { BlockRef, Out, WireSizes } from './messages.js';
+
+/** An idle leader polls its mempool at least every 1 ms, so a zero block interval cannot spin. */
+const MIN_POLL_US = 1_000;
+
+/**
+ * The leader's block production: the mempool, the block-interval clock and the heartbeat clock.
+ * A block takes up to ⌊(maxBlockBytes − headerBytes)/txSizeBytes⌋ transactions from the mempool's front;
+ * a prepared block carried over by a view change goes first (see viewchange.ts).
+ */
+export class Proposer {
+  readonly mempool = new Mempool();
+  /** A block prepared in an earlier view, to be proposed again at its height. */
+  repropose: BlockRef | null = null;
+  lastProposeUs: Micros = -Infinity;
+  /** Last announcement, decide, NewView or heartbeat this node sent as leader. */
+  lastLeaderMsgUs: Micros = 0;
+  private seq = 0;
+
+  constructor(
+    private readonly self: NodeId,
+    private readonly sizes: WireSizes,
+    readonly maxTxsPerBlock: number,
+    private readonly intervalUs: Micros,
+    private readonly viewTimeoutUs: Micros,
+  ) {}
+
+  /** Arm the propose timer; every earlier one becomes stale. */
+  arm(view: number, afterUs: Micros, out: Out): void {
+    out.push({ kind: 'timer', afterUs: Math.ceil(Math.max(0, afterUs)), timer: { kind: 'propose', view, seq: ++this.seq } });
+  }
+
+  isCurrent(seq: number): boolean {
+    return seq === this.seq;
+  }
+
+  /** Time left before the block interval allows the next proposal (≤ 0: now). */
+  waitUs(now: Micros): Micros {
+    return this.lastProposeUs + this.intervalUs - now;
+  }
+
+  /** How long an idle leader sleeps before it looks at its mempool again (short enough for heartbeats). */
+  idlePollUs(): Micros {
+    return Math.max(MIN_POLL_US, Math.min(this.intervalUs, this.viewTimeoutUs / 4));
+  }
+
+  /** An idle leader shows life every viewChangeTimeoutMs/2, so followers do not suspect it. */
+  heartbeatDue(now: Micros): boolean {
+    return now - this.lastLeaderMsgUs >= this.viewTimeoutUs / 2;
+  }
+
+  /** The block to propose at `height`, or null when there is nothing to propose. */
+  next(height: number, view: number): { block: BlockRef; fromMempool: boolean } | null {
+    const carried = this.repropose !== null && this.repropose.height === height ? this.repropose : null;
+    this.repropose = null;
+    const txs = carried ? carried.txs : this.mempool.take(this.maxTxsPerBlock);
+    if (!txs) return null;
+    const block = { height, view, proposer: this.self, txs, sizeBytes: this.sizes.blockBytes(txs.count) };
+    return { block, fromMempool: carried === null };
+  }
+}
