@@ -28,7 +28,8 @@ export function summarize(run: RunResult, wallSeconds: number): Summary {
     totals: m,
     crossShard: null,
     epochs: null,
-    idleSeconds: null,
+    // Idle = windows in which the protocol processes nothing by design (a PoW window); BFT has none.
+    idleSeconds: 0,
     finalityLagBlocks: null,
     decentralization: { gini: gini(blocks), nakamoto: nakamoto(blocks) },
     invariants: { checked: 0, violations: 0 },
