@@ -146,6 +146,8 @@ export class Host {
         case 'abort':
           this.metrics.abort(e.txs, now);
           break;
+        case 'local':
+          throw new Error(`a 'local' effect reached the host from node ${node}: its composite must consume it`);
         case 'trace':
           if (e.event.type === 'block.propose') this.metrics.blockProduced(node);
           this.trace.record({ ...e.event, t: now, node: (e.event['node'] as number | undefined) ?? node } as TraceEvent);

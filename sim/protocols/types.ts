@@ -45,7 +45,12 @@ export type Effect<M, T> =
   /** Transactions are rejected for good (invalid, aborted cross-shard). */
   | { readonly kind: 'abort'; readonly txs: TxSet; readonly shard: number }
   /** A protocol fact for the trace (block, view change, epoch...); the host stamps time and node. */
-  | { readonly kind: 'trace'; readonly event: ProtocolEvent };
+  | { readonly kind: 'trace'; readonly event: ProtocolEvent }
+  /**
+   * A note from a sub-machine to the composite node that owns it (e.g. EDS telling the IOS node that
+   * rnd_e is known). The composite consumes it; it never reaches the host.
+   */
+  | { readonly kind: 'local'; readonly event: unknown };
 
 /** A trace event as a protocol emits it: a type from the trace schema and its fields. */
 export interface ProtocolEvent {

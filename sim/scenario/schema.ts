@@ -82,6 +82,17 @@ export const Workload = z.strictObject({
   txSizeBytes: z.int().positive().default(250).describe('bytes per transaction (Bitcoin average ≈ 250)'),
   batchIntervalMs: z.number().positive().default(10).describe('clients hand transactions over in batches this often'),
   bursts: z.array(Burst).default([]),
+  accounts: z.int().min(1).default(100_000).describe('number of accounts'),
+  zipfExponent: z.number().nonnegative().default(1).describe('account popularity ∝ 1/rank^s (0 = uniform)'),
+  accountsPerTx: z.int().min(1).max(16).default(2).describe('u: accounts a transaction touches (inputs + outputs)'),
+  inputsPerTx: z.int().min(1).default(1).describe('how many of the u accounts are inputs (the rest are outputs)'),
+  shardMapping: z
+    .enum(['hash', 'locality'])
+    .default('hash')
+    .describe('hash: account → shard by a keyed hash; locality: the other accounts share the first one\'s shard with probability `locality`'),
+  locality: z.number().min(0).max(1).default(0.9).describe('with shardMapping locality: P[another account is in the first one\'s shard]'),
+  invalidFraction: z.number().min(0).max(1).default(0).describe('fraction of transactions that are invalid (bad signature or overspend)'),
+  doubleSpendFraction: z.number().min(0).max(1).default(0).describe('fraction that spend an input already spent by an earlier transaction'),
 });
 
 export const BftParams = z.strictObject({
@@ -107,7 +118,83 @@ export const BftParams = z.strictObject({
   signatureBytes: z.int().positive().default(64),
 });
 
-export const Protocol = z.discriminatedUnion('type', [BftParams]);
+/** The normal league's committee is a `bft` committee; its parameters without the type tag. */
+const LeagueBft = BftParams.omit({ type: true, committeeSize: true });
+
+/**
+ * IOS (IOST whitepaper, refs/iost-whitepaper-en.md; DESIGN §6). The paper names mechanisms, not numbers:
+ * every default below is ours and documented; none is tuned to a published figure.
+ */
+export const IosParams = z.strictObject({
+  type: z.literal('ios'),
+  epochSeconds: z.number().positive().default(120).describe('epoch length, s (OmniLedger uses a day; shortened so runs see several)'),
+  deltaMs: z.number().positive().default(3000).describe('Δ, the synchrony bound of EDS and TransEpoch, ms (≥ the WAN gossip diameter)'),
+  stake: z
+    .strictObject({
+      distribution: z.enum(['equal', 'pareto']).default('pareto'),
+      paretoAlpha: z.number().gt(0).default(1.16).describe('Pareto tail index (1.16: the 80/20 rule)'),
+    })
+    .prefault({}),
+  assignment: z
+    .strictObject({
+      method: z.enum(['permutation', 'sortition']).default('permutation').describe('EDS step 6, or Algorand-style stake-weighted sortition'),
+      sortitionExpectedPerShard: z.int().min(1).optional().describe('τ per shard for sortition; default n/m'),
+    })
+    .prefault({}),
+  drp: z
+    .strictObject({
+      groupSize: z.int().min(2).default(16).describe('RandHound server group size c'),
+      shareBytes: z.int().positive().default(96).describe('one encrypted PVSS share with its NIZK proof'),
+      commitBytes: z.int().positive().default(33).describe('one PVSS polynomial commitment (compressed point)'),
+    })
+    .prefault({}),
+  transEpoch: z
+    .strictObject({
+      batchLogBase: z.number().gt(1).default(2).describe('k = log_base(n/m) nodes per swap batch (the paper writes log without a base)'),
+      stateBytesPerAccount: z.int().positive().default(100).describe('bytes of state per account a joiner downloads from the last MSB'),
+    })
+    .prefault({}),
+  pob: z
+    .strictObject({
+      believablePerShard: z.int().min(0).default(7).describe('size of the believable league per shard'),
+      minBelievable: z.int().min(1).default(3).describe('with fewer live believable validators the shard falls back to one league'),
+      selection: z.enum(['top', 'sortition']).default('top').describe('top scores, or a sortition weighted by score'),
+      weights: z
+        .strictObject({
+          stake: z.number().nonnegative().default(0.5),
+          servi: z.number().nonnegative().default(0.3),
+          contribution: z.number().nonnegative().default(0.1),
+          behaviour: z.number().nonnegative().default(0.1),
+        })
+        .prefault({}),
+      sampleProbability: z.number().min(0).max(1).default(0.1).describe('p: the normal league re-validates each transaction with this probability'),
+      optimisticBlockMs: z.number().positive().default(500).describe('a believable validator seals a block this often'),
+      optimisticBlockMaxTx: z.int().positive().default(2000),
+      serviPerBlock: z.number().nonnegative().default(1).describe('Servi issued for each contribution (a sealed block, a validation)'),
+      maliciousBelievableFraction: z.number().min(0).max(1).default(0).describe('fraction of believable validators that sign invalid transactions'),
+    })
+    .prefault({}),
+  league: LeagueBft.prefault({
+    maxBlockBytes: 2_000_000,
+    blockIntervalMs: 2000,
+    phaseTimeoutMs: 30000,
+    viewChangeTimeoutMs: 60000,
+  }),
+  atomix: z
+    .strictObject({
+      lockTimeoutMs: z.number().positive().default(60000).describe('a client that sees no proof by then unlocks to abort'),
+    })
+    .prefault({}),
+  msb: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      headerBytes: z.int().positive().default(300),
+    })
+    .prefault({}),
+  adversaryFraction: z.number().min(0).max(1).default(0).describe('fraction of validators that are Byzantine (crash-silent in consensus)'),
+});
+
+export const Protocol = z.discriminatedUnion('type', [BftParams, IosParams]);
 
 export const Output = z.strictObject({
   traceLevel: z.enum(['summary', 'messages']).default('summary'),
@@ -181,6 +268,9 @@ export const ScenarioSchema = z
         ctx.addIssue({ code: 'custom', path: ['workload', 'bursts', i, 'endSeconds'], message: 'must be after startSeconds' });
       }
     });
+    if (s.workload.inputsPerTx > s.workload.accountsPerTx) {
+      ctx.addIssue({ code: 'custom', path: ['workload', 'inputsPerTx'], message: `more inputs than accountsPerTx (${s.workload.accountsPerTx})` });
+    }
     if (s.protocol.type === 'bft' && s.protocol.committeeSize !== undefined && s.protocol.committeeSize > s.nodes) {
       ctx.addIssue({
         code: 'custom',
@@ -196,3 +286,4 @@ export type NetworkConfig = Scenario['network'];
 export type CpuConfig = Scenario['cpu'];
 export type WorkloadConfig = Scenario['workload'];
 export type BftConfig = z.output<typeof BftParams>;
+export type IosConfig = z.output<typeof IosParams>;

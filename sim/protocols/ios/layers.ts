@@ -1,0 +1,67 @@
+import type { Effect } from '../types.js';
+
+/**
+ * An IOS node is a composite of sub-machines (EDS/DRP, PoB leagues, the BFT replica, Atomix), each a plain
+ * ProtocolNode that can be tested alone. On the wire their messages and timers travel wrapped in a
+ * Layered envelope naming the sub-machine, so the composite can hand each input to its owner.
+ */
+export type Layer = 'eds' | 'bft' | 'pob' | 'atomix' | 'transepoch' | 'msb';
+
+export interface Layered<X> {
+  readonly layer: Layer;
+  /** The epoch the sub-machine instance belongs to: inputs for another epoch's instance are stale. */
+  readonly epoch: number;
+  /** The shard, for shard-scoped layers (-1 for global ones such as EDS). */
+  readonly shard: number;
+  readonly inner: X;
+  /** Message name for message-level traces. */
+  readonly type: string;
+}
+
+function nameOf(x: unknown, layer: Layer): string {
+  const t = typeof x === 'object' && x !== null && 'type' in x ? (x as { type: unknown }).type : undefined;
+  return typeof t === 'string' ? `${layer}.${t}` : layer;
+}
+
+export function wrap<X>(layer: Layer, epoch: number, shard: number, inner: X): Layered<X> {
+  return { layer, epoch, shard, inner, type: nameOf(inner, layer) };
+}
+
+/**
+ * Wrap a sub-machine's effects for the host: messages and timers get the layer envelope; `local` notes
+ * are handed to `onLocal` (the composite's handler) and removed; everything else passes through.
+ */
+export function wrapEffects<M, T>(
+  layer: Layer,
+  epoch: number,
+  shard: number,
+  effects: readonly Effect<M, T>[],
+  out: Effect<Layered<unknown>, Layered<unknown>>[],
+  onLocal?: (event: unknown) => void,
+): void {
+  for (const e of effects) {
+    switch (e.kind) {
+      case 'send':
+        out.push({ kind: 'send', to: e.to, sizeBytes: e.sizeBytes, msg: wrap(layer, epoch, shard, e.msg) });
+        break;
+      case 'multicast':
+        out.push({ kind: 'multicast', to: e.to, sizeBytes: e.sizeBytes, msg: wrap(layer, epoch, shard, e.msg) });
+        break;
+      case 'gossip':
+        out.push(
+          e.group
+            ? { kind: 'gossip', sizeBytes: e.sizeBytes, group: e.group, msg: wrap(layer, epoch, shard, e.msg) }
+            : { kind: 'gossip', sizeBytes: e.sizeBytes, msg: wrap(layer, epoch, shard, e.msg) },
+        );
+        break;
+      case 'timer':
+        out.push({ kind: 'timer', afterUs: e.afterUs, timer: wrap(layer, epoch, shard, e.timer) });
+        break;
+      case 'local':
+        onLocal?.(e.event);
+        break;
+      default:
+        out.push(e);
+    }
+  }
+}
