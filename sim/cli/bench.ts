@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { holdBareHeap, holdKernel, type HoldResult } from '../bench/hold.js';
+import { PAPER_SCALE, benchWorkload } from '../bench/workload.js';
 import { loadScenario } from '../scenario/load.js';
 import { runScenario } from '../run/runner.js';
 
@@ -9,6 +10,8 @@ interface BenchArgs {
   repeats: number;
   scenarios: string[];
   json: boolean;
+  workload: boolean;
+  workloadSeconds: number;
 }
 
 const clock = () => performance.now();
@@ -31,8 +34,15 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('pending', { type: 'number', default: 1000, describe: 'events kept pending' })
       .option('repeats', { type: 'number', default: 3, describe: 'alternating repeats; medians are reported' })
       .option('scenarios', { type: 'array', string: true, default: ['scenarios/bft-single.json'], describe: 'scenario files to time' })
-      .option('json', { type: 'boolean', default: false, describe: 'print results as JSON' }) as never,
+      .option('json', { type: 'boolean', default: false, describe: 'print results as JSON' })
+      .option('workload', {
+        type: 'boolean',
+        default: false,
+        describe: 'only the workload + metrics benchmark: 100,000 tx/s over 16 shards in 100 ms batches (IOS paper scale)',
+      })
+      .option('workload-seconds', { type: 'number', default: PAPER_SCALE.seconds, describe: 'simulated seconds for --workload' }) as never,
   handler: (argv) => {
+    if (argv.workload) return workloadBench(argv.workloadSeconds, argv.json);
     const out: Record<string, unknown> = {};
     // Warm-up so both sides run optimised code.
     holdBareHeap(argv.pending, 200_000, 1, clock);
@@ -76,3 +86,21 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
     if (argv.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   },
 };
+
+/** The paper-scale workload benchmark (sim/bench/workload.ts); targets: a few seconds, < 500 MB. */
+function workloadBench(seconds: number, json: boolean): void {
+  const r = benchWorkload({ ...PAPER_SCALE, seconds }, clock, () => process.memoryUsage().rss);
+  if (json) {
+    process.stdout.write(JSON.stringify({ workload: { ...PAPER_SCALE, seconds, ...r } }, null, 2) + '\n');
+    return;
+  }
+  const mib = (b: number) => (b / 2 ** 20).toFixed(0);
+  process.stdout.write(
+    `workload + metrics: ${PAPER_SCALE.tps.toLocaleString('en')} tx/s, ${PAPER_SCALE.shards} shards, ${PAPER_SCALE.intervalMs} ms batches, ${seconds} s simulated\n` +
+      `  transactions     ${r.transactions.toLocaleString('en')} in ${r.segments.toLocaleString('en')} segments (cross-shard ${(100 * r.crossFraction).toFixed(2)}%)\n` +
+      `  committed        ${r.confirmed.toLocaleString('en')} confirmed, ${r.finalized.toLocaleString('en')} final, ${r.violations} violations\n` +
+      `  final latency    p50 ${r.finalP50Ms.toFixed(1)} ms  p99 ${r.finalP99Ms.toFixed(1)} ms\n` +
+      `  wall             ${r.wallSeconds.toFixed(2)} s (${(r.transactionsPerWallSecond / 1e6).toFixed(1)} M tx/s)  (target: a few seconds)\n` +
+      `  memory           peak RSS ${mib(r.peakMemoryBytes)} MiB, TxBook ${mib(r.bookBytes)} MiB  (target < 500 MiB)\n`,
+  );
+}

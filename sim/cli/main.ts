@@ -5,6 +5,7 @@ import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { benchCommand } from './bench.js';
 import { schemaCommand } from './schema.js';
+import { analyzeCommand } from './analyze.js';
 import { ScenarioError } from '../scenario/load.js';
 import { installInterruptCleanup } from '../trace/atomic.js';
 
@@ -28,6 +29,7 @@ const cli = yargs(hideBin(process.argv))
   .command(validateCommand)
   .command(benchCommand)
   .command(schemaCommand)
+  .command(analyzeCommand)
   .demandCommand(1, 'Name a command: run, validate, bench or schema (see --help).')
   .recommendCommands()
   .strict()

@@ -1,69 +1,41 @@
 import type { ConfirmLevel, NodeId, TxSet } from '../protocols/types.js';
 import { Histogram } from './histogram.js';
-import { GrowableSeries, IdBitset } from './growable.js';
+import { GrowableSeries } from './growable.js';
+import { IntervalSet } from './intervals.js';
 import type { MetricsBucketEvent } from './series.js';
+import type { CollectorOptions, InvariantTotals, MetricsTotals, TxFacts } from './totals.js';
 
 export type { MetricsBucketEvent } from './series.js';
+export type { CollectorOptions, CrossShardTotals, InvariantTotals, MetricsTotals, TxFacts } from './totals.js';
 
 /**
  * Streaming metrics of one run (DESIGN §8, §9): offered, confirmed, finalised and aborted transactions,
  * their latencies, per time bucket and in total, and blocks per producer for decentralisation.
  *
- * Transactions arrive as id ranges (TxSet), so the collector touches each id once per event but stores
- * nothing per id except three bits (confirmed, finalised, aborted). That is what lets it count each
- * transaction at most once per level even when a protocol reports a block twice (e.g. after a view change).
+ * Transactions arrive as id ranges (TxSet) and their facts live per segment in the workload's TxBook, so
+ * the collector's work is per segment piece, never per id: 360 M transactions cost what ~10 M segments
+ * cost. A piece's transactions arrived uniformly in the segment's window [t0, t1) (TxBook), so their
+ * latencies at commit time `at` are uniform over [at − t1, at − t0] and enter the histograms with
+ * Histogram.addUniform.
+ *
+ * Each id counts at most once per level: one IntervalSet per level (confirm, final, abort) remembers what
+ * was counted. A second commit of an id at the same level is not counted again and is an invariant
+ * violation, as is an id both finalised and aborted (Atomix atomicity, DESIGN §6.7); neither throws, both
+ * are counted in `invariants`. A final confirmation is also a confirmation, for an id never soft-confirmed.
+ * An id aborted twice counts once and is no violation: several input shards may each reject it.
  *
  * Per-bucket latency percentiles use one pair of histograms for the bucket being filled: commits come in
  * simulated-time order (the host reports them as the kernel executes them), so when a commit lands in a
- * later bucket the earlier one is final and is reduced to its percentiles. Memory stays constant however
- * many buckets a run has.
+ * later bucket the earlier one is final, is reduced to its percentiles and merged into the run totals.
  */
-
-export interface CrossShardTotals {
-  /** Cross-shard transactions offered (as the workload reported them). */
-  offered: number;
-  /** Cross-shard transactions finalised in every shard involved. */
-  committed: number;
-  aborted: number;
-  /** Submission to final confirmation, µs. */
-  latencyUs: Histogram;
-}
-
-export interface MetricsTotals {
-  offered: number;
-  confirmed: number;
-  finalized: number;
-  aborted: number;
-  confirmLatencyUs: Histogram;
-  finalLatencyUs: Histogram;
-  /** Blocks proposed per node id, zeros included for every node up to `nodeCount` or the highest producer. */
-  blocksByNode: number[];
-  /** Null unless the collector was given `isCrossShard`. */
-  crossShard: CrossShardTotals | null;
-  /** The same events `finish` recorded, in bucket order. */
-  buckets: MetricsBucketEvent[];
-  bucketUs: number;
-  endUs: number;
-}
-
-export interface CollectorOptions {
-  /** Length of a metrics bucket, µs (a positive integer). */
-  bucketUs: number;
-  /** Submission time of a transaction, µs: latency is measured from it. */
-  submitUsOf: (txId: number) => number;
-  /** Whether a transaction spans several shards; enables the cross-shard totals. */
-  isCrossShard?: (txId: number) => boolean;
-  /** Number of nodes, so that nodes that never produced a block count as zeros. */
-  nodeCount?: number;
-}
 
 export class MetricsCollector {
   private readonly bucketUs: number;
-  private readonly submitUsOf: (txId: number) => number;
-  private readonly isCrossShard: ((txId: number) => boolean) | undefined;
-  private readonly confirmedIds = new IdBitset();
-  private readonly finalizedIds = new IdBitset();
-  private readonly abortedIds = new IdBitset();
+  private readonly book: TxFacts;
+  private readonly trackCross: boolean;
+  private readonly confirmedIds = new IntervalSet();
+  private readonly finalizedIds = new IntervalSet();
+  private readonly abortedIds = new IntervalSet();
   private readonly confirmLatencyUs = new Histogram();
   private readonly finalLatencyUs = new Histogram();
   private readonly crossLatencyUs = new Histogram();
@@ -81,15 +53,23 @@ export class MetricsCollector {
   private openBucket = -1;
   private readonly blocks: number[];
   private totals = { offered: 0, confirmed: 0, finalized: 0, aborted: 0, crossOffered: 0, crossCommitted: 0, crossAborted: 0 };
+  private readonly inv: InvariantTotals = { checked: 0, violations: 0, duplicateCommits: 0, finalAndAborted: 0 };
   private finished = false;
+  /** State of the commit being processed, for `commitPart` (bound once, so a commit allocates no closure). */
+  private readonly part = {
+    final: false, atUs: 0, confirmed: 0, finalized: 0,
+    /** The window whose latencies are pooled (−1: none), and the counts pooled for it. */
+    t0: -1, t1: -1, pendingConfirm: 0, pendingFinal: 0, pendingCross: 0,
+  };
+  private readonly onCommitPart = (seg: number, s: number, e: number): void => this.commitPart(seg, s, e);
 
   constructor(opts: CollectorOptions) {
     if (!Number.isSafeInteger(opts.bucketUs) || opts.bucketUs <= 0) {
       throw new RangeError(`MetricsCollector: bucketUs must be a positive integer, got ${opts.bucketUs}`);
     }
     this.bucketUs = opts.bucketUs;
-    this.submitUsOf = opts.submitUsOf;
-    this.isCrossShard = opts.isCrossShard;
+    this.book = opts.book;
+    this.trackCross = opts.crossShard ?? false;
     this.blocks = new Array<number>(opts.nodeCount ?? 0).fill(0);
   }
 
@@ -104,33 +84,71 @@ export class MetricsCollector {
   /** `txs` reached `level` at `atUs`. A final confirmation is also a confirmation, for a tx never soft-confirmed. */
   commit(level: ConfirmLevel, txs: TxSet, atUs: number): void {
     const b = this.enterBucket(atUs);
-    let confirmed = 0;
-    let finalized = 0;
-    const r = txs.ranges;
-    for (let i = 0; i < r.length; i += 2) {
-      for (let id = r[i]!; id < r[i + 1]!; id++) {
-        const latencyUs = atUs - this.submitUsOf(id);
-        if (latencyUs < 0) throw new RangeError(`MetricsCollector: tx ${id} committed at ${atUs} µs, before its submission`);
-        if (level === 'final' && !this.finalizedIds.testAndSet(id)) {
-          finalized++;
-          this.finalLatencyUs.add(latencyUs);
-          this.openFinalUs.add(latencyUs);
-          if (this.isCrossShard?.(id)) {
-            this.totals.crossCommitted++;
-            this.crossLatencyUs.add(latencyUs);
-          }
-        }
-        if (!this.confirmedIds.testAndSet(id)) {
-          confirmed++;
-          this.confirmLatencyUs.add(latencyUs);
-          this.openConfirmUs.add(latencyUs);
-        }
+    const p = this.part;
+    p.final = level === 'final';
+    p.atUs = atUs;
+    p.confirmed = p.finalized = 0;
+    p.t0 = p.t1 = -1;
+    this.book.forEachSegmentPart(txs, this.onCommitPart);
+    this.flushLatencies();
+    if (p.confirmed > 0) this.confirmedBy.add(b, p.confirmed);
+    if (p.finalized > 0) this.finalizedBy.add(b, p.finalized);
+    this.totals.confirmed += p.confirmed;
+    this.totals.finalized += p.finalized;
+  }
+
+  /**
+   * One segment piece of a commit. Its latencies are pooled with the previous pieces' while the arrival
+   * window stays the same (a block's segments mostly share a few windows), so a block costs one
+   * Histogram.addUniform per window and level rather than per segment.
+   */
+  private commitPart(seg: number, s: number, e: number): void {
+    const p = this.part;
+    const t0 = this.book.t0Of(seg);
+    const t1 = this.book.t1Of(seg);
+    if (t0 !== p.t0 || t1 !== p.t1) {
+      this.flushLatencies();
+      if (p.atUs < t1) {
+        throw new RangeError(`MetricsCollector: tx ${s} committed at ${p.atUs} µs, before its submission window ended (${t1} µs)`);
       }
+      p.t0 = t0;
+      p.t1 = t1;
     }
-    if (confirmed > 0) this.confirmedBy.add(b, confirmed);
-    if (finalized > 0) this.finalizedBy.add(b, finalized);
-    this.totals.confirmed += confirmed;
-    this.totals.finalized += finalized;
+    const n = e - s;
+    this.inv.checked += n;
+    let newConfirm: number;
+    if (p.final) {
+      const newFinal = this.finalizedIds.add(s, e);
+      this.inv.duplicateCommits += n - newFinal;
+      if (newFinal > 0) {
+        if (this.abortedIds.size > 0) this.inv.finalAndAborted += Math.min(newFinal, this.abortedIds.overlap(s, e));
+        p.finalized += newFinal;
+        p.pendingFinal += newFinal;
+        if (this.trackCross && this.book.isCross(seg)) p.pendingCross += newFinal;
+      }
+      // Already confirmed is the normal case here, not a duplicate.
+      newConfirm = this.confirmedIds.add(s, e);
+    } else {
+      newConfirm = this.confirmedIds.add(s, e);
+      this.inv.duplicateCommits += n - newConfirm;
+    }
+    p.confirmed += newConfirm;
+    p.pendingConfirm += newConfirm;
+  }
+
+  /** Add the pooled latencies of the current window: uniform over [at − t1, at − t0]. */
+  private flushLatencies(): void {
+    const p = this.part;
+    if (p.t1 < 0) return;
+    const lo = p.atUs - p.t1;
+    const hi = p.atUs - p.t0;
+    if (p.pendingConfirm > 0) this.openConfirmUs.addUniform(lo, hi, p.pendingConfirm);
+    if (p.pendingFinal > 0) this.openFinalUs.addUniform(lo, hi, p.pendingFinal);
+    if (p.pendingCross > 0) {
+      this.totals.crossCommitted += p.pendingCross;
+      this.crossLatencyUs.addUniform(lo, hi, p.pendingCross);
+    }
+    p.pendingConfirm = p.pendingFinal = p.pendingCross = 0;
   }
 
   /** `txs` were rejected for good at `atUs`; each is counted once however often it is reported. */
@@ -138,14 +156,14 @@ export class MetricsCollector {
     this.checkOpen();
     const b = this.bucketOf(atUs);
     let aborted = 0;
-    const r = txs.ranges;
-    for (let i = 0; i < r.length; i += 2) {
-      for (let id = r[i]!; id < r[i + 1]!; id++) {
-        if (this.abortedIds.testAndSet(id)) continue;
-        aborted++;
-        if (this.isCrossShard?.(id)) this.totals.crossAborted++;
-      }
-    }
+    this.book.forEachSegmentPart(txs, (seg, s, e) => {
+      this.inv.checked += e - s;
+      const added = this.abortedIds.add(s, e);
+      if (added === 0) return;
+      if (this.finalizedIds.size > 0) this.inv.finalAndAborted += Math.min(added, this.finalizedIds.overlap(s, e));
+      aborted += added;
+      if (this.trackCross && this.book.isCross(seg)) this.totals.crossAborted += added;
+    });
     if (aborted > 0) this.abortedBy.add(b, aborted);
     this.totals.aborted += aborted;
   }
@@ -203,9 +221,10 @@ export class MetricsCollector {
       confirmLatencyUs: this.confirmLatencyUs,
       finalLatencyUs: this.finalLatencyUs,
       blocksByNode: this.blocks.slice(),
-      crossShard: this.isCrossShard
+      crossShard: this.trackCross
         ? { offered: t.crossOffered, committed: t.crossCommitted, aborted: t.crossAborted, latencyUs: this.crossLatencyUs }
         : null,
+      invariants: { ...this.inv, violations: this.inv.duplicateCommits + this.inv.finalAndAborted },
       buckets,
       bucketUs: this.bucketUs,
       endUs,
@@ -239,6 +258,8 @@ export class MetricsCollector {
       this.finalP50Ms.set(b, roundedMs(this.openFinalUs.quantile(0.5)));
       this.finalP99Ms.set(b, roundedMs(this.openFinalUs.quantile(0.99)));
     }
+    this.confirmLatencyUs.merge(this.openConfirmUs);
+    this.finalLatencyUs.merge(this.openFinalUs);
     this.openConfirmUs.reset();
     this.openFinalUs.reset();
   }

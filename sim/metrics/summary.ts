@@ -111,7 +111,7 @@ export interface SummaryInput {
   nodes: number;
   shards: number;
   totals: MetricsTotals;
-  /** Defaults to `totals.crossShard`. */
+  /** Defaults to `totals.crossShard` when omitted; an explicit null means "no notion" (unsharded). */
   crossShard?: CrossShardTotals | null;
   epochs?: readonly EpochFacts[] | null;
   /** A protocol's own idle figure; by default derived from the bucket series. */
@@ -135,7 +135,7 @@ function latencyMs(h: Histogram): z.infer<typeof LatencyMs> | null {
 /** Assemble and validate the summary; throws (a programming error) if a field is out of its schema. */
 export function buildSummary(input: SummaryInput): Summary {
   const m = input.totals;
-  const cross = input.crossShard ?? m.crossShard;
+  const cross = input.crossShard !== undefined ? input.crossShard : m.crossShard;
   const blocks = m.blocksByNode;
   const dec =
     input.decentralization ?? (blocks.some((b) => b > 0) ? { gini: gini(blocks), nakamoto: nakamoto(blocks) } : null);

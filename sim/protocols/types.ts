@@ -1,6 +1,8 @@
 import type { Micros } from '../kernel/time.js';
 import type { RngRoot, RngStream } from '../kernel/rng.js';
 import type { Scenario } from '../scenario/schema.js';
+import type { TxBook } from '../workload/book.js';
+import type { Workload } from '../workload/workload.js';
 
 /**
  * The one interface every protocol implements (DESIGN §4, after etcd-io/raft's Step): a protocol node is
@@ -71,6 +73,13 @@ export interface ProtocolEnv {
   /** A named stream; protocols use names under their own prefix, e.g. `bft:node:17`. */
   stream(name: string): RngStream;
   readonly rng: RngRoot;
+  /**
+   * Per-segment facts of every transaction (arrival window, route: input and output shards, invalid and
+   * double-spend ids). The runner always sets both; they are optional only so that unit tests can build
+   * an env by hand without a workload.
+   */
+  readonly book?: TxBook;
+  readonly workload?: Workload;
 }
 
 export interface ProtocolInstance<M, T> {

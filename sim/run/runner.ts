@@ -4,7 +4,7 @@ import { secondsToUs, type Micros } from '../kernel/time.js';
 import { Network } from '../net/network.js';
 import { Host } from '../protocols/host.js';
 import { protocolFor } from '../protocols/registry.js';
-import { Arrivals } from '../workload/arrivals.js';
+import { Workload } from '../workload/workload.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import { TraceRecorder } from '../trace/recorder.js';
 import { TRACE_FORMAT, TRACE_SCHEMA_VERSION, type TraceHeader, type TraceLevel } from '../trace/schema.js';
@@ -30,6 +30,7 @@ export interface RunResult {
   readonly kernel: Kernel;
   readonly host: Host;
   readonly network: Network;
+  readonly workload: Workload;
   readonly metrics: ReturnType<MetricsCollector['finish']>;
   readonly endUs: Micros;
 }
@@ -46,33 +47,37 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   const kernel = new Kernel();
   const network = new Network(scenario.network, scenario.nodes, rng);
   const trace = new TraceRecorder(level);
-  const arrivals = new Arrivals(scenario.workload, rng.stream('workload:arrivals'));
-  const metrics = new MetricsCollector({
-    bucketUs: secondsToUs(scenario.output.metricsBucketSeconds),
-    submitUsOf: (id) => arrivals.submitUsOf(id),
-  });
+  // Routes span scenario.shards; an unsharded protocol (bft) ignores them, and with shards = 1 every
+  // transaction is intra-shard 0.
+  const workload = new Workload(scenario.workload, scenario.shards, rng);
   const instance = protocolFor(scenario.protocol.type).create({
     scenario,
     nodeCount: scenario.nodes,
     regionOf: network.regionOf,
     stream: (name) => rng.stream(name),
     rng,
+    book: workload.book,
+    workload,
+  });
+  const metrics = new MetricsCollector({
+    bucketUs: secondsToUs(scenario.output.metricsBucketSeconds),
+    book: workload.book,
+    crossShard: instance.shards > 1,
   });
   const host = new Host(kernel, network, instance, trace, metrics, scenario.nodes, level === 'messages');
 
   scheduleFaults(kernel, host, network, scenario, endUs);
 
-  // Client batches: one kernel event per batch interval.
+  // Client batches: one kernel event per batch interval, one batch (one book segment) per route in it.
   const evBatch = kernel.register(() => {
-    const txs = arrivals.batchEndingAt(kernel.now);
-    if (txs.count > 0) {
-      metrics.offered(txs.count, kernel.now);
-      const entry = instance.entryNode(txs, kernel.now);
-      if (entry >= 0) host.step(entry, { kind: 'txs', txs });
+    for (const batch of workload.batchesEndingAt(kernel.now)) {
+      metrics.offered(batch.count, kernel.now, batch.cross ? batch.count : 0);
+      const entry = instance.entryNode(batch.txs, kernel.now);
+      if (entry >= 0) host.step(entry, { kind: 'txs', txs: batch.txs });
     }
-    if (kernel.now + arrivals.intervalUs <= endUs) kernel.after(arrivals.intervalUs, evBatch);
+    if (kernel.now + workload.intervalUs <= endUs) kernel.after(workload.intervalUs, evBatch);
   });
-  if (arrivals.intervalUs <= endUs) kernel.schedule(arrivals.intervalUs, evBatch);
+  if (workload.intervalUs <= endUs) kernel.schedule(workload.intervalUs, evBatch);
 
   const evStart = kernel.register((node) => host.step(node, { kind: 'start' }));
   for (let n = 0; n < scenario.nodes; n++) kernel.schedule(0, evStart, n);
@@ -97,7 +102,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
     nodeRegion: Array.from(network.regionOf),
     eventCount: trace.count,
   };
-  return { scenario, seed, header, trace, kernel, host, network, metrics: totals, endUs };
+  return { scenario, seed, header, trace, kernel, host, network, workload, metrics: totals, endUs };
 }
 
 /** Crashes, recoveries and partitions are scenario data, scheduled as kernel events and traced. */

@@ -42,6 +42,9 @@ export const EVENT_FIELDS = {
   // Epochs and shard membership (sharded protocols).
   'epoch.start': { epoch: 'int', leader: 'int', view: 'int' },
   'epoch.ready': { epoch: 'int' },
+  // EDS (IOS): a validator starts a DRP run as the elected client; `attempt` 0 = leader, 1–2 = back-ups;
+  // `failed` lists the clients excluded so far in this epoch, space-separated ('' if none).
+  'eds.leader': { epoch: 'int', view: 'int', attempt: 'int', leader: 'int', failed: 'str' },
   'shard.member': { node: 'int', shard: 'int', epoch: 'int', role: 'str' },
   'shard.move': { node: 'int', fromShard: 'int', toShard: 'int', epoch: 'int', batch: 'int', startUs: 'int', readyUs: 'int' },
   'crossshard.batch': { fromShard: 'int', toShard: 'int', committed: 'int', aborted: 'int' },

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { formatCsvNumber, metricsCsv } from '../csv.js';
 import { MetricsCollector, type MetricsBucketEvent } from '../collector.js';
 import { txSetOf } from '../../protocols/types.js';
+import { bookOf } from './books.js';
 
 describe('metricsCsv', () => {
   it('one row per bucket and metric; rates per second of the bucket; no latency rows without samples', () => {
-    const c = new MetricsCollector({ bucketUs: 2_000_000, submitUsOf: () => 0 });
+    const c = new MetricsCollector({ bucketUs: 2_000_000, book: bookOf([{ count: 33, t0: 0 }]) });
     c.offered(30, 0);
     c.commit('final', txSetOf([0, 4]), 100_000); // 4 latencies of exactly 100 ms
     c.offered(3, 2_500_000);

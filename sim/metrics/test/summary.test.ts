@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { MetricsCollector, type MetricsTotals } from '../collector.js';
 import { SummarySchema, WALL_CLOCK_KEYS, buildSummary, summaryJson, type SummaryInput } from '../summary.js';
 import { txSetOf } from '../../protocols/types.js';
+import { bookOf } from './books.js';
 
 const S = 1_000_000;
 
 function totals(): MetricsTotals {
-  const c = new MetricsCollector({ bucketUs: S, submitUsOf: () => 0, nodeCount: 4 });
+  const c = new MetricsCollector({ bucketUs: S, book: bookOf([{ count: 100, t0: 0 }]), nodeCount: 4 });
   c.offered(100, 0);
   c.commit('confirm', txSetOf([0, 60]), 250_000);
   c.commit('final', txSetOf([0, 40]), 1_500_000);
@@ -54,6 +55,21 @@ describe('buildSummary', () => {
     expect(s.decentralization).toEqual({ gini: 0.625, nakamoto: 1 });
   });
 
+  it('crossShard: taken from the totals when omitted, null when the caller says the protocol has no shards', () => {
+    const book = bookOf([
+      { count: 30, t0: 0, cross: true },
+      { count: 70, t0: 0 },
+    ]);
+    const c = new MetricsCollector({ bucketUs: S, book, crossShard: true });
+    c.offered(100, 0, 30);
+    c.commit('final', txSetOf([0, 20]), 2 * S);
+    c.abort(txSetOf([20, 25]), 2 * S);
+    const totals = c.finish(4 * S, () => {});
+    const s = buildSummary(input({ totals, shards: 4 }));
+    expect(s.crossShard).toEqual({ fraction: 0.3, committed: 20, aborted: 5, latencyMs: { p50: 2000, p90: 2000, p99: 2000 } });
+    expect(buildSummary(input({ totals, crossShard: null })).crossShard).toBeNull();
+  });
+
   it('percentiles are in ms with at most 3 decimals', () => {
     const s = buildSummary(input());
     for (const p of [s.latencyMs.confirm!, s.latencyMs.final!]) {
@@ -79,7 +95,7 @@ describe('buildSummary', () => {
   });
 
   it('no samples give null latencies, not NaN', () => {
-    const c = new MetricsCollector({ bucketUs: S, submitUsOf: () => 0 });
+    const c = new MetricsCollector({ bucketUs: S, book: bookOf([{ count: 5, t0: 0 }]) });
     c.offered(5, 0);
     const s = buildSummary(input({ totals: c.finish(S, () => {}) }));
     expect(s.latencyMs).toEqual({ confirm: null, final: null });

@@ -2,6 +2,7 @@ import type { CpuConfig } from '../../scenario/schema.js';
 import type { NodeId } from '../types.js';
 import { compareRounds } from './messages.js';
 import type { BftMsg, BlockRef, MsgOf, Out, RoundKey, TimerOf, WireSizes } from './messages.js';
+import type { BlockValidator, Evidence } from './extensions.js';
 import type { Committee } from './tree.js';
 
 /**
@@ -16,11 +17,15 @@ import type { Committee } from './tree.js';
  * one round trip of slack per level. In the prepare phase every window also includes the time to
  * validate the block (txValidateUs × txCount), since every member validates in parallel after forwarding.
  * A node waits for all of its children: a round with crashed members costs its timeouts, as in CoSi.
+ *
+ * With a BlockValidator (extensions.ts) every member, the leader included, inspects the prepare block
+ * instead of validating every transaction; evidence it finds rides up with its commitment, the leader
+ * amends the block and the Challenge carries the evidence down (members verify each piece: verifyUs).
  */
 
 /** What the leader does with the aggregates its CoSi tree returns. */
 export interface CosiRoot {
-  onRootCommitments(round: RoundKey, signers: number, out: Out): void;
+  onRootCommitments(round: RoundKey, signers: number, evidence: readonly Evidence[], out: Out): void;
   onRootResponses(round: RoundKey, signers: number, out: Out): void;
 }
 
@@ -41,6 +46,9 @@ interface RoundState {
   signers: number;
   readonly responded: Set<NodeId>;
   responseSigners: number;
+  /** Evidence of this subtree (own + children's), deduplicated by key; empty without a validator. */
+  readonly evidence: Evidence[];
+  readonly evidenceKeys: Set<string>;
 }
 
 const ceilUs = (us: number): number => Math.ceil(us);
@@ -53,6 +61,8 @@ export class CosiNode {
   private round: RoundState | null = null;
   /** The last block whose transactions this node validated (a star retry does not validate again). */
   private validated: BlockRef | null = null;
+  /** With a validator: what inspecting `validated` cost and found (reused by a star retry). */
+  private inspected: { readonly cpuUs: number; readonly evidence: readonly Evidence[] } | null = null;
 
   constructor(
     private readonly self: NodeId,
@@ -61,6 +71,7 @@ export class CosiNode {
     private readonly cpu: CpuConfig,
     private readonly phaseTimeoutUs: number,
     private readonly root: CosiRoot,
+    private readonly validator: BlockValidator | null = null,
   ) {}
 
   /** Forget the round in progress (new view, recovery). */
@@ -72,12 +83,14 @@ export class CosiNode {
   announce(key: RoundKey, block: BlockRef, out: Out): void {
     const r = this.open(key, block);
     const msg: BftMsg = { type: 'announce', round: key, block };
-    if (key.phase === 'prepare') this.validated = block; // the leader validated at mempool admission
+    // Without a validator the leader validated at mempool admission; with one it inspects like everyone.
+    const inspectUs = key.phase === 'prepare' ? this.inspect(block, r) : 0;
+    if (key.phase === 'prepare') this.validated = block;
     if (r.children.length > 0) {
       out.push({ kind: 'multicast', to: r.children, msg, sizeBytes: this.sizes.of(msg) });
       out.push({ kind: 'timer', afterUs: this.windowUs(r, 'commitment'), timer: { kind: 'cosi', round: key, step: 'commitment' } });
     }
-    out.push({ kind: 'cpu', us: ceilUs(this.cpu.signUs) }); // the leader's own commitment
+    out.push({ kind: 'cpu', us: ceilUs(inspectUs + this.cpu.signUs) }); // the leader's own commitment
     r.ownReady = true;
     if (r.children.length === 0) this.forwardCommitment(r, out);
   }
@@ -86,8 +99,9 @@ export class CosiNode {
   onAnnounce(msg: MsgOf<'announce'>, out: Out): void {
     if (this.round && compareRounds(msg.round, this.round.key) <= 0) return;
     const r = this.open(msg.round, msg.block);
-    const validateUs =
-      msg.round.phase === 'prepare' && !sameBlock(this.validated, msg.block) ? this.validateUs(msg.block) : 0;
+    let validateUs = 0;
+    if (this.validator) validateUs = msg.round.phase === 'prepare' ? this.inspect(msg.block, r) : 0;
+    else if (msg.round.phase === 'prepare' && !sameBlock(this.validated, msg.block)) validateUs = this.validateUs(msg.block);
     if (msg.round.phase === 'prepare') this.validated = msg.block;
     if (r.children.length > 0) {
       out.push({ kind: 'multicast', to: r.children, msg, sizeBytes: this.sizes.of(msg) });
@@ -110,18 +124,20 @@ export class CosiNode {
     r.heard.add(from);
     r.committed.push(from);
     r.signers += msg.signers;
+    if (msg.evidence) addEvidence(r, msg.evidence);
     if (r.ownReady && r.heard.size === r.children.length) this.forwardCommitment(r, out);
   }
 
-  /** Leader: the commitments are in; send the Challenge down to the children that committed. */
-  challenge(out: Out): void {
-    if (this.round && this.round.step === 'challenge') this.enterChallenge(this.round, out);
+  /** Leader: the commitments are in; send the Challenge (with the evidence it amended by) down. */
+  challenge(out: Out, evidence: readonly Evidence[] = []): void {
+    if (this.round && this.round.step === 'challenge') this.enterChallenge(this.round, out, evidence);
   }
 
   onChallenge(from: NodeId, msg: MsgOf<'challenge'>, out: Out): void {
     const r = this.round;
     if (!r || r.step !== 'challenge' || from !== r.parent || compareRounds(msg.round, r.key) !== 0) return;
-    this.enterChallenge(r, out);
+    if (msg.evidence) out.push({ kind: 'cpu', us: ceilUs(this.cpu.verifyUs * msg.evidence.length) }); // check the amendment
+    this.enterChallenge(r, out, msg.evidence ?? []);
   }
 
   onResponse(from: NodeId, msg: MsgOf<'response'>, out: Out): void {
@@ -165,6 +181,8 @@ export class CosiNode {
       signers: 1,
       responded: new Set(),
       responseSigners: 1,
+      evidence: [],
+      evidenceKeys: new Set(),
     };
     return this.round;
   }
@@ -174,18 +192,21 @@ export class CosiNode {
     r.step = 'challenge';
     if (r.committed.length > 0) out.push({ kind: 'cpu', us: ceilUs(this.cpu.aggregateUsPerSigner * r.signers) });
     if (r.parent < 0) {
-      this.root.onRootCommitments(r.key, r.signers, out);
+      this.root.onRootCommitments(r.key, r.signers, r.evidence, out);
       return;
     }
-    const msg: BftMsg = { type: 'commitment', round: r.key, signers: r.signers };
+    const msg: BftMsg =
+      r.evidence.length > 0
+        ? { type: 'commitment', round: r.key, signers: r.signers, evidence: r.evidence }
+        : { type: 'commitment', round: r.key, signers: r.signers };
     out.push({ kind: 'send', to: r.parent, msg, sizeBytes: this.sizes.of(msg) });
   }
 
   /** Relay the Challenge to the children that committed, then respond (CoSi phases 3–4). */
-  private enterChallenge(r: RoundState, out: Out): void {
+  private enterChallenge(r: RoundState, out: Out, evidence: readonly Evidence[]): void {
     r.step = 'response';
     if (r.committed.length > 0) {
-      const msg: BftMsg = { type: 'challenge', round: r.key };
+      const msg: BftMsg = evidence.length > 0 ? { type: 'challenge', round: r.key, evidence } : { type: 'challenge', round: r.key };
       out.push({ kind: 'multicast', to: r.committed, msg, sizeBytes: this.sizes.of(msg) });
       out.push({ kind: 'timer', afterUs: this.windowUs(r, 'response'), timer: { kind: 'cosi', round: r.key, step: 'response' } });
     }
@@ -207,7 +228,17 @@ export class CosiNode {
   }
 
   private validateUs(block: BlockRef): number {
+    if (this.validator && this.inspected && sameBlock(this.validated, block)) return this.inspected.cpuUs;
     return this.cpu.txValidateUs * block.txs.count;
+  }
+
+  /** With a validator: inspect a prepare block (once per block; a star retry reuses the result). */
+  private inspect(block: BlockRef, r: RoundState): number {
+    if (!this.validator) return 0;
+    const again = sameBlock(this.validated, block) && this.inspected !== null;
+    if (!again) this.inspected = this.validator.inspect(block);
+    addEvidence(r, this.inspected!.evidence);
+    return again ? 0 : this.inspected!.cpuUs;
   }
 
   /** See the file comment: h·T/(2D), plus block validation in the prepare commitment step. */
@@ -215,5 +246,13 @@ export class CosiNode {
     const base = r.depth === 0 ? 0 : Math.floor((this.phaseTimeoutUs / 2) * (r.levelsBelow / r.depth));
     const validate = step === 'commitment' && r.key.phase === 'prepare' ? this.validateUs(r.block) : 0;
     return ceilUs(base + validate);
+  }
+}
+
+function addEvidence(r: RoundState, evidence: readonly Evidence[]): void {
+  for (const e of evidence) {
+    if (r.evidenceKeys.has(e.key)) continue;
+    r.evidenceKeys.add(e.key);
+    r.evidence.push(e);
   }
 }

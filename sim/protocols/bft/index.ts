@@ -15,6 +15,11 @@ export type { BftMsg, BftTimer, BlockRef, Phase, RoundKey, Topology } from './me
 export { WireSizes } from './messages.js';
 export { Committee, CosiGraph } from './tree.js';
 export { Mempool } from './mempool.js';
+// Hooks for composite protocols (IOS's normal league); unused by `protocol.type = "bft"`.
+export { MempoolSource, committedEvent, reconfigBytes, rotateToLead } from './extensions.js';
+export type { BftCommitted, BlockSource, BlockValidator, Evidence, SourceBlock } from './extensions.js';
+export { ReconfigurableReplica } from './reconfig.js';
+export type { BftReconfigured, GenMsg, GenTimer, ReconfigurableConfig } from './reconfig.js';
 
 /** A node outside the committee: it ignores every input. */
 export const inertNode: ProtocolNode<BftMsg, BftTimer> = { step: () => NO_EFFECTS };

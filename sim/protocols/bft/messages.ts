@@ -1,4 +1,5 @@
 import type { Effect, NodeId, TxSet } from '../types.js';
+import type { Evidence } from './extensions.js';
 
 /**
  * Messages and timers of the leader-based BFT committee (ByzCoin, Kokoris-Kogias et al., USENIX Security
@@ -19,8 +20,14 @@ export interface BlockRef {
   readonly view: number;
   readonly proposer: NodeId;
   readonly txs: TxSet;
-  /** headerBytes + txCount · txSizeBytes. */
+  /** headerBytes + txCount · txSizeBytes (+ extraBytes + the reconfiguration's member keys). */
   readonly sizeBytes: number;
+  /** Owner metadata from a BlockSource (extensions.ts); absent in the plain protocol. */
+  readonly meta?: unknown;
+  /** Bytes the source added (kept so a given-up block goes back to its source unchanged). */
+  readonly extraBytes?: number;
+  /** The committee from the next height on (reconfig.ts); absent when the block changes nothing. */
+  readonly reconfig?: readonly NodeId[];
 }
 
 /**
@@ -37,10 +44,13 @@ export interface RoundKey {
 export type BftMsg =
   /** CoSi Announcement, leader → tree; in the prepare phase it carries the whole block. */
   | { readonly type: 'announce'; readonly round: RoundKey; readonly block: BlockRef }
-  /** CoSi Commitment, aggregated bottom-up: `signers` commitments are folded into one. */
-  | { readonly type: 'commitment'; readonly round: RoundKey; readonly signers: number }
-  /** CoSi Challenge, top-down, only to children whose commitment was included. */
-  | { readonly type: 'challenge'; readonly round: RoundKey }
+  /**
+   * CoSi Commitment, aggregated bottom-up: `signers` commitments are folded into one. `evidence` (only with
+   * a BlockValidator) is the union of what the subtree found against the block.
+   */
+  | { readonly type: 'commitment'; readonly round: RoundKey; readonly signers: number; readonly evidence?: readonly Evidence[] }
+  /** CoSi Challenge, top-down, only to children whose commitment was included; with the evidence it amends. */
+  | { readonly type: 'challenge'; readonly round: RoundKey; readonly evidence?: readonly Evidence[] }
   /** CoSi Response, aggregated bottom-up. */
   | { readonly type: 'response'; readonly round: RoundKey; readonly signers: number }
   /** The committed block's header and collective signature, down the same topology as the commit round. */
@@ -121,10 +131,11 @@ export class WireSizes {
       case 'announce':
         return msg.round.phase === 'prepare' ? msg.block.sizeBytes : this.headerBytes;
       case 'commitment':
+        return POINT_BYTES + this.bitmapBytes + evidenceBytes(msg.evidence);
       case 'response':
         return POINT_BYTES + this.bitmapBytes;
       case 'challenge':
-        return POINT_BYTES + HASH_BYTES;
+        return POINT_BYTES + HASH_BYTES + evidenceBytes(msg.evidence);
       case 'decide':
         return this.headerBytes + this.signatureBytes + this.bitmapBytes;
       case 'viewChange':
@@ -139,4 +150,10 @@ export class WireSizes {
         return ENVELOPE_BYTES + this.signatureBytes;
     }
   }
+}
+
+function evidenceBytes(evidence: readonly Evidence[] | undefined): number {
+  let b = 0;
+  if (evidence) for (const e of evidence) b += e.sizeBytes;
+  return b;
 }

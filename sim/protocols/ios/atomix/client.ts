@@ -1,0 +1,354 @@
+import type { CpuConfig } from '../../../scenario/schema.js';
+import type { Micros } from '../../../kernel/time.js';
+import type { Input, NodeId, ProtocolNode, TxSet } from '../../types.js';
+import { NO_EFFECTS, txSetOf } from '../../types.js';
+import type { CrossShardFacts } from './facts.js';
+import { isCrossShard } from './facts.js';
+import type { AtomixEffect, AtomixMsg, AtomixSizes, AtomixTimer, ProofRef } from './messages.js';
+import type { AtomixObserver } from './observer.js';
+import { IntervalSet, RangeMap, countOf, normalize } from './ranges.js';
+
+/**
+ * The Atomix driver (OmniLedger §IV-D: "client-driven"; the IOS whitepaper lets any party drive the
+ * unlock). The composite makes some node the driver of a client batch (e.g. the validator that took it) and
+ * hands it the batch as a `txs` input. The driver:
+ *   Initialize  sends each input shard a lock request for the transactions it holds inputs of;
+ *   Lock        collects every input shard's proof (messages `proof`);
+ *   Unlock      as soon as every input shard accepted an id, sends unlock-to-commit with all the proofs of
+ *               acceptance to the output shard(s); as soon as one input shard rejected an id, sends
+ *               unlock-to-abort with the proof of rejection to the other input shards (those that accepted
+ *               release; those that have not decided keep a tombstone) and reports the id aborted.
+ *   Timeout     lockTimeoutMs after the batch arrived, ids still undecided are aborted the same way
+ *               (no proof of rejection: a `timeout` abort). README "Timeout" explains why this is safe.
+ * A proof of acceptance for an id already aborted (a late lock) is answered with another unlock-to-abort
+ * to that shard, so late locks are released too.
+ *
+ * State is per PIECE: a contiguous id range with one route within one batch (a segment of the facts).
+ */
+
+export interface AtomixClientConfig {
+  readonly self: NodeId;
+  readonly facts: CrossShardFacts;
+  readonly sizes: AtomixSizes;
+  readonly cpu: CpuConfig;
+  readonly lockTimeoutUs: Micros;
+  /** The node that takes Atomix messages for `shard` at `now`; -1 when none is reachable (the message is not sent). */
+  readonly contactOf: (shard: number, now: Micros) => NodeId;
+  /** Send lock requests (default true); false when the composite gives the transactions to their input shards itself. */
+  readonly sendLockRequests?: boolean;
+  readonly observer?: AtomixObserver;
+  /** TEST ONLY — a broken driver that sends unlock-to-commit on the first proof of acceptance (must be caught). */
+  readonly unsafeCommitOnFirstProof?: boolean;
+}
+
+/** A note for the composite: deliver `msg` to this node's own handler for `shard` (the contact is this node). */
+export interface AtomixDeliver {
+  readonly type: 'atomix.deliver';
+  readonly shard: number;
+  readonly msg: AtomixMsg;
+}
+
+export interface AtomixClientStats {
+  offered: number;
+  committed: number;
+  aborted: number;
+  /** Ids aborted because lockTimeoutMs passed without every proof. */
+  timedOut: number;
+  /** Proofs of acceptance that came after their ids were aborted (each answered with an unlock-to-abort). */
+  lateAcceptances: number;
+  proofs: number;
+}
+
+interface Piece {
+  readonly ticket: number;
+  readonly start: number;
+  readonly end: number;
+  readonly inputShards: readonly number[];
+  readonly outputShards: readonly number[];
+  readonly acc: IntervalSet[];
+  readonly rej: IntervalSet[];
+  readonly accProofs: ProofRef[][];
+  readonly rejProofs: ProofRef[];
+  readonly resolved: IntervalSet;
+}
+
+interface Ticket {
+  readonly id: number;
+  readonly startedUs: Micros;
+  readonly pieces: Piece[];
+  unresolved: number;
+}
+
+/** Messages to send at the end of a step, grouped by destination shard. */
+class Outbox {
+  readonly commits = new Map<number, { ranges: number[]; proofs: Set<ProofRef> }>();
+  readonly aborts = new Map<number, { ranges: number[]; proofs: Set<ProofRef>; timeout: boolean }>();
+  /** Ids this step aborted, per (first input shard, first output shard), for one abort effect and trace each. */
+  readonly aborted = new Map<string, { from: number; to: number; ranges: number[] }>();
+
+  commit(shard: number, ranges: readonly number[], proofs: Iterable<ProofRef>): void {
+    let e = this.commits.get(shard);
+    if (!e) this.commits.set(shard, (e = { ranges: [], proofs: new Set() }));
+    e.ranges.push(...ranges);
+    for (const p of proofs) e.proofs.add(p);
+  }
+
+  abort(shard: number, ranges: readonly number[], proofs: Iterable<ProofRef>, timeout: boolean): void {
+    let e = this.aborts.get(shard);
+    if (!e) this.aborts.set(shard, (e = { ranges: [], proofs: new Set(), timeout }));
+    e.ranges.push(...ranges);
+    for (const p of proofs) e.proofs.add(p);
+    e.timeout ||= timeout;
+  }
+}
+
+export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
+  readonly stats: AtomixClientStats = { offered: 0, committed: 0, aborted: 0, timedOut: 0, lateAcceptances: 0, proofs: 0 };
+  private readonly tickets = new Map<number, Ticket>();
+  private readonly pieces = new RangeMap<Piece>();
+  /** Every id this driver took in (a batch handed over twice is driven once). */
+  private readonly seen = new IntervalSet();
+  private readonly abortedIds = new IntervalSet();
+  private nextTicket = 0;
+
+  constructor(private readonly cfg: AtomixClientConfig) {}
+
+  /** Ids taken in and not yet committed or aborted by this driver. */
+  get pending(): number {
+    let n = 0;
+    for (const t of this.tickets.values()) n += t.unresolved;
+    return n;
+  }
+
+  step(now: Micros, input: Input<AtomixMsg, AtomixTimer>): readonly AtomixEffect[] {
+    switch (input.kind) {
+      case 'txs':
+        return this.initialize(now, input.txs);
+      case 'message':
+        return input.msg.type === 'proof' ? this.onProof(now, input.msg.proof) : NO_EFFECTS;
+      case 'timer':
+        return this.onLockTimeout(now, input.timer.ticket);
+      case 'recover': {
+        // Timers died with the crash; the batches did not.
+        const out: AtomixEffect[] = [];
+        for (const t of this.tickets.values()) {
+          out.push({ kind: 'timer', afterUs: Math.max(0, t.startedUs + this.cfg.lockTimeoutUs - now), timer: { kind: 'lockTimeout', ticket: t.id } });
+        }
+        return out;
+      }
+      case 'start':
+        return NO_EFFECTS;
+    }
+  }
+
+  /** §IV-D step 1: take the batch in, ask every input shard to lock. */
+  private initialize(now: Micros, txs: TxSet): AtomixEffect[] {
+    const ticket: Ticket = { id: this.nextTicket++, startedUs: now, pieces: [], unresolved: 0 };
+    const perShard = new Map<number, number[]>();
+    const offered: number[] = [];
+    const r = txs.ranges;
+    for (let i = 0; i < r.length; i += 2) {
+      this.cfg.facts.forEachSegment(r[i]!, r[i + 1]!, (seg) => {
+        if (!isCrossShard(seg)) return;
+        const fresh = this.seen.subtract(seg.start, seg.end, []);
+        for (let j = 0; j < fresh.length; j += 2) {
+          const a = fresh[j]!;
+          const b = fresh[j + 1]!;
+          const k = seg.inputShards.length;
+          const piece: Piece = {
+            ticket: ticket.id,
+            start: a,
+            end: b,
+            inputShards: seg.inputShards,
+            outputShards: seg.outputShards,
+            acc: Array.from({ length: k }, () => new IntervalSet()),
+            rej: Array.from({ length: k }, () => new IntervalSet()),
+            accProofs: Array.from({ length: k }, () => []),
+            rejProofs: [],
+            resolved: new IntervalSet(),
+          };
+          this.seen.add(a, b);
+          this.pieces.set(a, b, piece);
+          ticket.pieces.push(piece);
+          ticket.unresolved += b - a;
+          offered.push(a, b);
+          for (const s of seg.inputShards) {
+            let list = perShard.get(s);
+            if (!list) perShard.set(s, (list = []));
+            list.push(a, b);
+          }
+        }
+      });
+    }
+    if (ticket.pieces.length === 0) return [];
+    this.tickets.set(ticket.id, ticket);
+    this.stats.offered += ticket.unresolved;
+    this.cfg.observer?.offered(now, normalize(offered));
+    const out: AtomixEffect[] = [{ kind: 'timer', afterUs: this.cfg.lockTimeoutUs, timer: { kind: 'lockTimeout', ticket: ticket.id } }];
+    if (this.cfg.sendLockRequests ?? true) {
+      for (const [shard, ranges] of perShard) {
+        this.sendTo(shard, { type: 'lockRequest', txs: txSetOf(normalize(ranges)), driver: this.cfg.self }, now, out);
+      }
+    }
+    return out;
+  }
+
+  /** §IV-D step 2: an input shard's decisions, certified by one of its blocks. */
+  private onProof(now: Micros, proof: ProofRef): AtomixEffect[] {
+    this.stats.proofs++;
+    const out: AtomixEffect[] = [{ kind: 'cpu', us: this.cfg.cpu.verifyUs }];
+    // Insertion-ordered, so pieces resolve in the order the proof names them.
+    const touched = new Set<Piece>();
+    const late: number[] = [];
+    const record = (ranges: readonly number[], accepted: boolean) => {
+      for (let i = 0; i < ranges.length; i += 2) {
+        const a = ranges[i]!;
+        const b = ranges[i + 1]!;
+        this.pieces.forEachOverlap(a, b, (x, y, p) => {
+          const k = p.inputShards.indexOf(proof.shard);
+          if (k < 0) return;
+          (accepted ? p.acc : p.rej)[k]!.add(x, y);
+          const list = accepted ? p.accProofs[k]! : p.rejProofs;
+          if (!list.includes(proof)) list.push(proof);
+          touched.add(p);
+        });
+        // Accepted after this driver aborted: the shard locked late and must release.
+        if (accepted) this.abortedIds.intersect(a, b, late);
+      }
+    };
+    record(proof.accepted, true);
+    record(proof.rejected, false);
+    const box = new Outbox();
+    if (late.length > 0) {
+      this.stats.lateAcceptances += countOf(late);
+      box.abort(proof.shard, late, [], true);
+    }
+    for (const p of touched) this.resolve(now, p, box);
+    this.flush(now, box, out);
+    return out;
+  }
+
+  /** Commit what every input shard accepted; abort what one rejected. */
+  private resolve(now: Micros, p: Piece, box: Outbox): void {
+    const rejectedAny = new IntervalSet();
+    for (const rej of p.rej) rejectedAny.addRanges(rej.toRanges());
+    const abort = this.unresolvedOf(p, rejectedAny.toRanges());
+    let commit: number[];
+    if (this.cfg.unsafeCommitOnFirstProof) {
+      const acceptedAny = new IntervalSet();
+      for (const acc of p.acc) acceptedAny.addRanges(acc.toRanges());
+      commit = this.unresolvedOf(p, acceptedAny.toRanges());
+    } else {
+      let all = p.acc[0]!.toRanges();
+      for (let k = 1; k < p.acc.length; k++) {
+        const next: number[] = [];
+        for (let i = 0; i < all.length; i += 2) p.acc[k]!.intersect(all[i]!, all[i + 1]!, next);
+        all = next;
+      }
+      commit = this.unresolvedOf(p, all);
+    }
+    const abortSet = IntervalSet.of(abort);
+    commit = subtractSet(commit, abortSet);
+    if (commit.length > 0) {
+      const proofs = p.accProofs.flat();
+      for (const o of p.outputShards) box.commit(o, commit, proofs);
+      this.settle(p, commit);
+      this.stats.committed += countOf(commit);
+      this.cfg.observer?.clientCommitted(now, commit);
+    }
+    if (abort.length > 0) {
+      p.inputShards.forEach((s, k) => {
+        const notRejectedHere = subtractSet(abort, p.rej[k]!);
+        if (notRejectedHere.length > 0) box.abort(s, notRejectedHere, p.rejProofs, false);
+      });
+      this.abortIds(now, p, abort, box);
+    }
+  }
+
+  /** lockTimeoutMs after the batch: abort whatever is still undecided. */
+  private onLockTimeout(now: Micros, ticketId: number): readonly AtomixEffect[] {
+    const t = this.tickets.get(ticketId);
+    if (!t) return NO_EFFECTS; // stale: resolved already
+    const out: AtomixEffect[] = [];
+    const box = new Outbox();
+    for (const p of t.pieces) {
+      const open = p.resolved.subtract(p.start, p.end, []);
+      if (open.length === 0) continue;
+      p.inputShards.forEach((s, k) => {
+        const notRejectedHere = subtractSet(open, p.rej[k]!);
+        if (notRejectedHere.length > 0) box.abort(s, notRejectedHere, p.rejProofs, true);
+      });
+      this.stats.timedOut += countOf(open);
+      this.abortIds(now, p, open, box);
+    }
+    this.flush(now, box, out);
+    return out;
+  }
+
+  private abortIds(now: Micros, p: Piece, ranges: number[], box: Outbox): void {
+    this.settle(p, ranges);
+    this.abortedIds.addRanges(ranges);
+    this.stats.aborted += countOf(ranges);
+    this.cfg.observer?.clientAborted(now, ranges);
+    const from = p.inputShards[0]!;
+    const to = p.outputShards[0] ?? from;
+    const key = `${from}>${to}`;
+    let e = box.aborted.get(key);
+    if (!e) box.aborted.set(key, (e = { from, to, ranges: [] }));
+    e.ranges.push(...ranges);
+  }
+
+  /** Marks ids of p resolved; forgets the piece and its batch when nothing is left. */
+  private settle(p: Piece, ranges: readonly number[]): void {
+    p.resolved.addRanges(ranges);
+    const t = this.tickets.get(p.ticket)!;
+    t.unresolved -= countOf(ranges);
+    if (p.resolved.size === p.end - p.start) this.pieces.delete(p.start, p.end);
+    if (t.unresolved === 0) this.tickets.delete(t.id);
+  }
+
+  /** The ids of `ranges` inside p and not yet resolved. */
+  private unresolvedOf(p: Piece, ranges: readonly number[]): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < ranges.length; i += 2) {
+      const a = Math.max(p.start, ranges[i]!);
+      const b = Math.min(p.end, ranges[i + 1]!);
+      if (a < b) p.resolved.subtract(a, b, out);
+    }
+    return out;
+  }
+
+  private flush(now: Micros, box: Outbox, out: AtomixEffect[]): void {
+    for (const e of box.aborted.values()) {
+      const ranges = normalize(e.ranges);
+      out.push({ kind: 'abort', txs: txSetOf(ranges), shard: e.from });
+      out.push({ kind: 'trace', event: { type: 'crossshard.batch', fromShard: e.from, toShard: e.to, committed: 0, aborted: countOf(ranges) } });
+    }
+    for (const [shard, e] of box.commits) {
+      out.push({ kind: 'cpu', us: this.cfg.cpu.signUs });
+      this.sendTo(shard, { type: 'unlockCommit', txs: txSetOf(normalize(e.ranges)), proofs: [...e.proofs] }, now, out);
+    }
+    for (const [shard, e] of box.aborts) {
+      out.push({ kind: 'cpu', us: this.cfg.cpu.signUs });
+      this.sendTo(shard, { type: 'unlockAbort', txs: txSetOf(normalize(e.ranges)), proofs: [...e.proofs], timeout: e.timeout }, now, out);
+    }
+  }
+
+  private sendTo(shard: number, msg: AtomixMsg, now: Micros, out: AtomixEffect[]): void {
+    const to = this.cfg.contactOf(shard, now);
+    if (to < 0) return;
+    if (to === this.cfg.self) {
+      const event: AtomixDeliver = { type: 'atomix.deliver', shard, msg };
+      out.push({ kind: 'local', event });
+    } else {
+      out.push({ kind: 'send', to, msg, sizeBytes: this.cfg.sizes.of(msg) });
+    }
+  }
+}
+
+/** `ranges` minus the ids in `set`. */
+function subtractSet(ranges: readonly number[], set: IntervalSet): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < ranges.length; i += 2) set.subtract(ranges[i]!, ranges[i + 1]!, out);
+  return out;
+}

@@ -1,0 +1,19 @@
+/**
+ * Atomix, the cross-shard atomic commit of OmniLedger (S&P 2018, §IV-D) that IOS adopts (whitepaper
+ * "Inter-Shard Transactions"; DESIGN §6.7), as range-granular state machines. README.md in this folder
+ * describes how a composite wires it in, the sizes, the costs and every simplification.
+ */
+export { AtomixClient } from './client.js';
+export type { AtomixClientConfig, AtomixClientStats, AtomixDeliver } from './client.js';
+export { AtomixInputShard } from './input.js';
+export type { AtomixInputShardConfig, AtomixInputStats, BlockCert } from './input.js';
+export { AtomixOutputShard, creditPerTx, quorumOf } from './output.js';
+export type { AtomixCommitPart, AtomixOutputShardConfig, AtomixOutputStats } from './output.js';
+export { AtomixInvariants } from './invariants.js';
+export type { AtomixOutcome, InvariantName, Violation } from './invariants.js';
+export type { AtomixBook, AtomixObserver } from './observer.js';
+export { AtomixSizes, ENVELOPE_BYTES, RANGE_BYTES } from './messages.js';
+export type { AtomixEffect, AtomixMsg, AtomixTimer, ProofRef } from './messages.js';
+export { SegmentTable, forEachAlwaysRejected, forEachCoinRun, isCrossShard } from './facts.js';
+export type { CrossShardFacts, FactSegment, SegmentSpec } from './facts.js';
+export { IntervalSet, RangeMap, countOf, normalize } from './ranges.js';

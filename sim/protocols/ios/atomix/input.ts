@@ -1,0 +1,300 @@
+import type { CpuConfig } from '../../../scenario/schema.js';
+import type { Micros } from '../../../kernel/time.js';
+import type { NodeId, TxSet } from '../../types.js';
+import { txSetOf } from '../../types.js';
+import type { CrossShardFacts, FactSegment } from './facts.js';
+import { forEachAlwaysRejected, forEachCoinRun, isCrossShard } from './facts.js';
+import type { AtomixEffect, AtomixMsg, AtomixSizes, ProofRef } from './messages.js';
+import type { AtomixBook, AtomixObserver } from './observer.js';
+import { IntervalSet, RangeMap, countOf, normalize } from './ranges.js';
+
+/**
+ * The input-shard side of Atomix (OmniLedger §IV-D steps 2–3; IOS whitepaper "Inter-Shard Transactions"
+ * steps 1–2): when a block of this shard is final, each cross-shard transaction in it for which this shard
+ * holds inputs is either LOCKED (its coins are marked spent into escrow; the block's collective signature
+ * is the proof of acceptance) or REJECTED (invalid, or a coin already locked or spent: a double spend; the
+ * same signature is the proof of rejection). An unlock-to-abort releases the locks and is final: ids it
+ * names can never be locked here afterwards.
+ *
+ * One object per shard: every correct member holds the same ledger, so the composite keeps one copy and
+ * calls it from whichever node finalised the block. State, all id-range sets (README: memory):
+ *   coins      coins consumed here (locked or spent); a coin is the input of transaction x (or, for a
+ *              double spend, of its victim — facts.ts)
+ *   lockedTx   transactions whose inputs are locked here (kept after a commit: a spent input stays spent)
+ *   rejectedTx transactions refused here, or released by an unlock-to-abort
+ *   abortedTx  transactions an unlock-to-abort named (tombstones)
+ *   drivers    who drives each undecided range (from lock requests), so a decision goes to its driver
+ */
+
+export interface AtomixInputShardConfig {
+  readonly shard: number;
+  readonly facts: CrossShardFacts;
+  readonly sizes: AtomixSizes;
+  readonly cpu: CpuConfig;
+  readonly observer?: AtomixObserver;
+  /** Driver of a decided id that no lock request registered (e.g. the composite admitted it itself); -1: none. */
+  readonly defaultDriver?: (txId: number) => NodeId;
+  /** Free value in the shard's book at the start (only the sum matters to the conservation check). */
+  readonly initialBalance?: number;
+  /** TEST ONLY — a broken shard that locks coins without checking they are free (must be caught). */
+  readonly unsafeSkipDoubleSpendCheck?: boolean;
+}
+
+/** The certificate of a finalised block: its collective signature is the proof. */
+export interface BlockCert {
+  readonly height: number;
+  readonly signers: number;
+  readonly members: number;
+}
+
+export interface AtomixInputStats {
+  locked: number;
+  rejected: number;
+  released: number;
+  /** Ids named by an unlock-to-abort before this shard had decided them. */
+  tombstonedUndecided: number;
+  /** Abort requests refused: no proof of rejection covered them (and not a timeout). */
+  refusedAborts: number;
+  /** Decided ids with no driver to tell. */
+  orphanDecisions: number;
+  proofsSent: number;
+}
+
+interface Decisions {
+  acc: number[];
+  rej: number[];
+}
+
+export class AtomixInputShard {
+  readonly shard: number;
+  readonly book: AtomixBook;
+  readonly stats: AtomixInputStats = {
+    locked: 0,
+    rejected: 0,
+    released: 0,
+    tombstonedUndecided: 0,
+    refusedAborts: 0,
+    orphanDecisions: 0,
+    proofsSent: 0,
+  };
+  private readonly coins = new IntervalSet();
+  private readonly lockedTx = new IntervalSet();
+  private readonly rejectedTx = new IntervalSet();
+  private readonly abortedTx = new IntervalSet();
+  private readonly drivers = new RangeMap<NodeId>();
+
+  constructor(private readonly cfg: AtomixInputShardConfig) {
+    this.shard = cfg.shard;
+    this.book = { balance: cfg.initialBalance ?? 0, locked: 0 };
+  }
+
+  /** Ids whose inputs are locked here (not released; includes inputs a commit elsewhere has spent). */
+  get lockedCount(): number {
+    return this.lockedTx.size;
+  }
+
+  /**
+   * A driver's lock request reached this shard (as a message, or a `deliver` local note). Registers the
+   * driver of every undecided cross-shard id this shard holds inputs of, and returns those ids: the
+   * composite puts them in the shard's consensus (mempool). Ids already decided or aborted are not returned.
+   */
+  onLockRequest(_now: Micros, msg: Extract<AtomixMsg, { type: 'lockRequest' }>): TxSet {
+    return this.expect(msg.txs, msg.driver);
+  }
+
+  /** Registers `driver` for the undecided ids of `txs` this shard holds inputs of, and returns them. */
+  expect(txs: TxSet, driver: NodeId): TxSet {
+    const admit: number[] = [];
+    const r = txs.ranges;
+    for (let i = 0; i < r.length; i += 2) {
+      this.cfg.facts.forEachSegment(r[i]!, r[i + 1]!, (seg) => {
+        if (!this.holdsInputsOf(seg)) return;
+        for (const [x, y] of this.undecided(seg.start, seg.end)) {
+          // Tombstoned ids were aborted already: no block space for them.
+          const open = this.abortedTx.subtract(x, y, []);
+          for (let j = 0; j < open.length; j += 2) {
+            this.drivers.delete(open[j]!, open[j + 1]!);
+            this.drivers.set(open[j]!, open[j + 1]!, driver);
+            admit.push(open[j]!, open[j + 1]!);
+          }
+        }
+      });
+    }
+    return txSetOf(admit);
+  }
+
+  /**
+   * A block of this shard is final (the composite calls this once per finalised block, from the node that
+   * finalised it). Decides every cross-shard id in it for which this shard holds inputs and sends each
+   * driver one proof message (accepted and rejected ranges, certified by the block). Re-decided ids (a
+   * block reported twice) repeat their first decision.
+   */
+  onBlockFinal(now: Micros, txs: TxSet, cert: BlockCert): AtomixEffect[] {
+    const d: Decisions = { acc: [], rej: [] };
+    const newlyLocked: number[] = [];
+    const newlyRejected: number[] = [];
+    const r = txs.ranges;
+    for (let i = 0; i < r.length; i += 2) {
+      this.cfg.facts.forEachSegment(r[i]!, r[i + 1]!, (seg) => {
+        if (this.holdsInputsOf(seg)) this.decideSegment(seg, d, newlyLocked, newlyRejected);
+      });
+    }
+    const obs = this.cfg.observer;
+    if (obs && newlyLocked.length > 0) obs.locked(now, this.shard, normalize(newlyLocked));
+    if (obs && newlyRejected.length > 0) obs.rejected(now, this.shard, normalize(newlyRejected));
+    return this.sendProofs(d, cert);
+  }
+
+  /**
+   * Unlock to abort (§IV-D step 3): the driver shows a proof of rejection from an input shard (or, after
+   * lockTimeoutMs, only its own signature — README: why atomicity holds). Locks on the named ids are
+   * released and the ids are tombstoned: a block that includes them later rejects them.
+   */
+  onUnlockAbort(now: Micros, msg: Extract<AtomixMsg, { type: 'unlockAbort' }>): AtomixEffect[] {
+    const out: AtomixEffect[] = [{ kind: 'cpu', us: this.cfg.cpu.verifyUs * Math.max(1, msg.proofs.length) }];
+    const released: number[] = [];
+    const r = msg.txs.ranges;
+    for (let i = 0; i < r.length; i += 2) {
+      this.cfg.facts.forEachSegment(r[i]!, r[i + 1]!, (seg) => {
+        if (!this.holdsInputsOf(seg)) return;
+        const justified = msg.timeout ? [seg.start, seg.end] : this.justified(seg, msg.proofs);
+        for (let j = 0; j < justified.length; j += 2) this.abortRange(seg, justified[j]!, justified[j + 1]!, released);
+      });
+    }
+    if (released.length > 0) this.cfg.observer?.released(now, this.shard, normalize(released));
+    return out;
+  }
+
+  private holdsInputsOf(seg: FactSegment): boolean {
+    return seg.inputShards.includes(this.shard) && isCrossShard(seg);
+  }
+
+  /** Ids of [a, b) neither locked nor rejected here, as [start, end) pairs. */
+  private undecided(a: number, b: number): [number, number][] {
+    const notLocked = this.lockedTx.subtract(a, b, []);
+    const outRanges: [number, number][] = [];
+    for (let i = 0; i < notLocked.length; i += 2) {
+      const rest = this.rejectedTx.subtract(notLocked[i]!, notLocked[i + 1]!, []);
+      for (let j = 0; j < rest.length; j += 2) outRanges.push([rest[j]!, rest[j + 1]!]);
+    }
+    return outRanges;
+  }
+
+  private decideSegment(seg: FactSegment, d: Decisions, newlyLocked: number[], newlyRejected: number[]): void {
+    // A block reported twice repeats its decisions.
+    this.lockedTx.intersect(seg.start, seg.end, d.acc);
+    this.rejectedTx.intersect(seg.start, seg.end, d.rej);
+    const v = seg.valuePerInput;
+    const reject = (a: number, b: number) => {
+      if (a >= b) return;
+      this.rejectedTx.add(a, b);
+      d.rej.push(a, b);
+      newlyRejected.push(a, b);
+      this.stats.rejected += b - a;
+    };
+    for (const [a, b] of this.undecided(seg.start, seg.end)) {
+      // Tombstones first: an unlock-to-abort is final.
+      const tomb = this.abortedTx.intersect(a, b, []);
+      for (let j = 0; j < tomb.length; j += 2) reject(tomb[j]!, tomb[j + 1]!);
+      const open = this.abortedTx.subtract(a, b, []);
+      for (let j = 0; j < open.length; j += 2) {
+        const x = open[j]!;
+        const y = open[j + 1]!;
+        forEachAlwaysRejected(seg, x, y, reject);
+        forEachCoinRun(seg, x, y, (s, e, delta) => {
+          // Coins [s+delta, e+delta): a taken coin makes its spender a double spend (§IV-D: the input
+          // is already spent or locked); the free ones are locked now, in id order.
+          const free = this.cfg.unsafeSkipDoubleSpendCheck ? [s + delta, e + delta] : this.coins.subtract(s + delta, e + delta, []);
+          let cur = s;
+          for (let k = 0; k < free.length; k += 2) {
+            const ta = free[k]! - delta;
+            const tb = free[k + 1]! - delta;
+            reject(cur, ta);
+            this.coins.add(ta + delta, tb + delta);
+            this.lockedTx.add(ta, tb);
+            d.acc.push(ta, tb);
+            newlyLocked.push(ta, tb);
+            this.stats.locked += tb - ta;
+            this.book.balance -= v * (tb - ta);
+            this.book.locked += v * (tb - ta);
+            cur = tb;
+          }
+          reject(cur, e);
+        });
+      }
+    }
+  }
+
+  /** One proof message per driver, in the order drivers first appear in the block. */
+  private sendProofs(d: Decisions, cert: BlockCert): AtomixEffect[] {
+    const perDriver = new Map<NodeId, Decisions>();
+    const route = (ranges: number[], key: 'acc' | 'rej') => {
+      for (let i = 0; i < ranges.length; i += 2) {
+        const a = ranges[i]!;
+        const b = ranges[i + 1]!;
+        let cur = a;
+        const give = (x: number, y: number, driver: NodeId) => {
+          if (driver < 0) {
+            this.stats.orphanDecisions += y - x;
+            return;
+          }
+          let entry = perDriver.get(driver);
+          if (!entry) perDriver.set(driver, (entry = { acc: [], rej: [] }));
+          entry[key].push(x, y);
+        };
+        this.drivers.forEachOverlap(a, b, (x, y, driver) => {
+          if (x > cur) give(cur, x, this.cfg.defaultDriver?.(cur) ?? -1);
+          give(x, y, driver);
+          cur = y;
+        });
+        if (cur < b) give(cur, b, this.cfg.defaultDriver?.(cur) ?? -1);
+      }
+    };
+    route(d.acc, 'acc');
+    route(d.rej, 'rej');
+    for (let i = 0; i < d.acc.length; i += 2) this.drivers.delete(d.acc[i]!, d.acc[i + 1]!);
+    for (let i = 0; i < d.rej.length; i += 2) this.drivers.delete(d.rej[i]!, d.rej[i + 1]!);
+    const out: AtomixEffect[] = [];
+    for (const [driver, e] of perDriver) {
+      const proof: ProofRef = {
+        shard: this.shard,
+        height: cert.height,
+        signers: cert.signers,
+        members: cert.members,
+        accepted: normalize(e.acc),
+        rejected: normalize(e.rej),
+      };
+      const msg: AtomixMsg = { type: 'proof', proof };
+      out.push({ kind: 'send', to: driver, msg, sizeBytes: this.cfg.sizes.of(msg) });
+      this.stats.proofsSent++;
+    }
+    return out;
+  }
+
+  /** The ids of seg that a proof of rejection from an input shard of its route covers. */
+  private justified(seg: FactSegment, proofs: readonly ProofRef[]): number[] {
+    const rejectedBy = new IntervalSet();
+    for (const p of proofs) if (seg.inputShards.includes(p.shard)) rejectedBy.addRanges(p.rejected);
+    const ok = rejectedBy.intersect(seg.start, seg.end, []);
+    this.stats.refusedAborts += seg.end - seg.start - countOf(ok);
+    return ok;
+  }
+
+  /** Tombstones [a, b) and releases what of it is locked here (a released id counts as rejected from now on). */
+  private abortRange(seg: FactSegment, a: number, b: number, released: number[]): void {
+    for (const [x, y] of this.undecided(a, b)) this.stats.tombstonedUndecided += y - x - this.abortedTx.countIn(x, y);
+    const live = this.lockedTx.intersect(a, b, []);
+    for (let k = 0; k < live.length; k += 2) {
+      const x = live[k]!;
+      const y = live[k + 1]!;
+      forEachCoinRun(seg, x, y, (s, e, delta) => this.coins.remove(s + delta, e + delta));
+      this.lockedTx.remove(x, y);
+      this.rejectedTx.add(x, y);
+      this.book.balance += seg.valuePerInput * (y - x);
+      this.book.locked -= seg.valuePerInput * (y - x);
+      this.stats.released += y - x;
+      released.push(x, y);
+    }
+    this.abortedTx.add(a, b);
+  }
+}

@@ -1,0 +1,250 @@
+import type { CrossShardFacts, FactSegment } from './facts.js';
+import { forEachAlwaysRejected, forEachCoinRun } from './facts.js';
+import type { AtomixBook, AtomixObserver } from './observer.js';
+import { creditPerTx } from './output.js';
+import { IntervalSet, countOf } from './ranges.js';
+
+/**
+ * The Atomix invariants (DESIGN §6.7), checked as the state machines report their transitions
+ * (AtomixObserver), independently of them: the checker keeps its own id-range view of every shard and
+ * recomputes coins and credits from the facts.
+ *
+ *   atomicity     a transaction is never committed in an output shard while an input shard of its route
+ *                 has not locked it (rejected, released, undecided), never released after a commit, and
+ *                 the driver never decides both ways;
+ *   double spend  a coin is never locked twice in a shard (and no transaction is locked twice), an output
+ *                 is never credited twice, invalid transactions are never locked;
+ *   conservation  Σ over shards of (balance + locked) − value of locks spent by commits = initial total,
+ *                 with balances and locks from the shards' own books (checkConservation);
+ *   never lost    at the end, every offered transaction is committed (in all its output shards), aborted,
+ *                 or pending — and pending is broken down by stage (finish).
+ *
+ * `checked` counts assertions evaluated (one per reported range per rule); `violations` counts failures,
+ * each with a message in `log` (the first `maxLog`).
+ */
+
+export type InvariantName = 'atomicity' | 'double-spend' | 'validity' | 'conservation' | 'lost';
+
+export interface Violation {
+  readonly atUs: number;
+  readonly invariant: InvariantName;
+  readonly message: string;
+}
+
+export interface AtomixOutcome {
+  offered: number;
+  committed: number;
+  aborted: number;
+  pending: number;
+  /** Pending, by stage: no decision by the driver yet. */
+  awaitingProofs: number;
+  /** Pending: the driver sent unlock-to-commit, some output shard has not committed yet. */
+  committing: number;
+  /** Aborted transactions whose inputs are still locked in some shard (the unlock-to-abort did not arrive). */
+  abortedStillLocked: number;
+}
+
+export class AtomixInvariants implements AtomixObserver {
+  checked = 0;
+  violations = 0;
+  readonly log: Violation[] = [];
+  private readonly offeredSet = new IntervalSet();
+  private readonly clientCommit = new IntervalSet();
+  private readonly clientAbort = new IntervalSet();
+  /** Per shard: locks live (not released), and among them those a commit has spent. */
+  private readonly lockedLive = new Map<number, IntervalSet>();
+  private readonly spent = new Map<number, IntervalSet>();
+  private readonly coins = new Map<number, IntervalSet>();
+  private readonly committedAt = new Map<number, IntervalSet>();
+  private readonly committedAny = new IntervalSet();
+  /** Value of locks that commits moved to output shards. */
+  private spentValue = 0;
+
+  constructor(
+    private readonly facts: CrossShardFacts,
+    private readonly maxLog = 1000,
+  ) {}
+
+  offered(_now: number, ranges: readonly number[]): void {
+    this.offeredSet.addRanges(ranges);
+  }
+
+  locked(now: number, shard: number, ranges: readonly number[]): void {
+    const live = setOf(this.lockedLive, shard);
+    const coins = setOf(this.coins, shard);
+    this.eachSegment(ranges, (seg) => {
+      this.expectOffered(now, seg, `locked in shard ${shard}`);
+      this.check(now, 'double-spend', live.countIn(seg.start, seg.end) === 0, () => `tx ${span(live.intersect(seg.start, seg.end, []))} locked twice in shard ${shard}`);
+      const bad: number[] = [];
+      forEachAlwaysRejected(seg, seg.start, seg.end, (a, b) => bad.push(a, b));
+      this.check(now, 'validity', bad.length === 0, () => `invalid or pre-spent tx ${span(bad)} locked in shard ${shard}`);
+      forEachCoinRun(seg, seg.start, seg.end, (a, b, delta) => {
+        const taken = coins.intersect(a + delta, b + delta, []);
+        this.check(now, 'double-spend', taken.length === 0, () => `coin ${span(taken)} of shard ${shard} spent twice (by tx ${span(shift(taken, -delta))})`);
+        coins.add(a + delta, b + delta);
+      });
+      live.add(seg.start, seg.end);
+    });
+  }
+
+  rejected(): void {
+    // A rejection alone breaks nothing; what it forbids (a commit) is checked at the commit.
+  }
+
+  released(now: number, shard: number, ranges: readonly number[]): void {
+    const live = setOf(this.lockedLive, shard);
+    const spent = setOf(this.spent, shard);
+    const coins = setOf(this.coins, shard);
+    this.eachSegment(ranges, (seg) => {
+      const s = spent.intersect(seg.start, seg.end, []);
+      this.check(now, 'atomicity', s.length === 0, () => `tx ${span(s)} released (aborted) in input shard ${shard} after its commit`);
+      const notLocked = live.subtract(seg.start, seg.end, []);
+      this.check(now, 'atomicity', notLocked.length === 0, () => `tx ${span(notLocked)} released in shard ${shard} without a live lock`);
+      const held = live.intersect(seg.start, seg.end, []);
+      for (let i = 0; i < held.length; i += 2) {
+        forEachCoinRun(seg, held[i]!, held[i + 1]!, (a, b, delta) => coins.remove(a + delta, b + delta));
+      }
+      live.remove(seg.start, seg.end);
+    });
+  }
+
+  committed(now: number, shard: number, ranges: readonly number[]): void {
+    const at = setOf(this.committedAt, shard);
+    this.eachSegment(ranges, (seg) => {
+      this.expectOffered(now, seg, `committed in shard ${shard}`);
+      this.check(now, 'atomicity', seg.outputShards.includes(shard), () => `tx ${seg.start}..${seg.end - 1} committed in shard ${shard}, not one of its output shards`);
+      const twice = at.intersect(seg.start, seg.end, []);
+      this.check(now, 'double-spend', twice.length === 0, () => `tx ${span(twice)} credited twice in output shard ${shard}`);
+      const aborted = this.clientAbort.intersect(seg.start, seg.end, []);
+      this.check(now, 'atomicity', aborted.length === 0, () => `tx ${span(aborted)} committed in shard ${shard} after its driver aborted it`);
+      const undriven = this.clientCommit.subtract(seg.start, seg.end, []);
+      this.check(now, 'atomicity', undriven.length === 0, () => `tx ${span(undriven)} committed in shard ${shard} without its driver's unlock-to-commit`);
+      // Backed: locked (live or already spent by another output's commit) in every input shard.
+      let backed = [seg.start, seg.end];
+      for (const s of seg.inputShards) {
+        const live = setOf(this.lockedLive, s);
+        const next: number[] = [];
+        for (let i = 0; i < backed.length; i += 2) live.intersect(backed[i]!, backed[i + 1]!, next);
+        const missing = subtractRanges(backed, next);
+        this.check(now, 'atomicity', missing.length === 0, () => `tx ${span(missing)} committed in output shard ${shard} while input shard ${s} has not locked it (rejected, released or undecided)`);
+        backed = next;
+      }
+      backed = subtractRanges(backed, twice);
+      for (const s of seg.inputShards) setOf(this.spent, s).addRanges(backed);
+      this.spentValue += creditPerTx(seg, shard) * countOf(backed);
+      at.add(seg.start, seg.end);
+      this.committedAny.add(seg.start, seg.end);
+    });
+  }
+
+  clientCommitted(now: number, ranges: readonly number[]): void {
+    for (let i = 0; i < ranges.length; i += 2) {
+      const both = this.clientAbort.intersect(ranges[i]!, ranges[i + 1]!, []);
+      this.check(now, 'atomicity', both.length === 0, () => `driver committed tx ${span(both)} after aborting it`);
+    }
+    this.clientCommit.addRanges(ranges);
+  }
+
+  clientAborted(now: number, ranges: readonly number[]): void {
+    for (let i = 0; i < ranges.length; i += 2) {
+      const c = this.committedAny.intersect(ranges[i]!, ranges[i + 1]!, []);
+      this.check(now, 'atomicity', c.length === 0, () => `driver aborted tx ${span(c)} already committed in an output shard`);
+      const both = this.clientCommit.intersect(ranges[i]!, ranges[i + 1]!, []);
+      this.check(now, 'atomicity', both.length === 0, () => `driver aborted tx ${span(both)} after committing it`);
+    }
+    this.clientAbort.addRanges(ranges);
+  }
+
+  /**
+   * Conservation of value over the shards' own books: Σ (balance + locked) − value spent by commits must
+   * equal the initial total (Σ initialBalance). Call it whenever no step is half done (e.g. every block).
+   */
+  checkConservation(now: number, books: Iterable<AtomixBook>, initialTotal = 0): boolean {
+    let sum = 0;
+    for (const b of books) sum += b.balance + b.locked;
+    sum -= this.spentValue;
+    return this.check(now, 'conservation', sum === initialTotal, () => `value ${sum} in the shards' books (locks spent by commits removed) ≠ initial total ${initialTotal}`);
+  }
+
+  /** At the end of a run: outcome counts, and every offered transaction accounted for. */
+  finish(now: number, books?: Iterable<AtomixBook>, initialTotal = 0): AtomixOutcome {
+    if (books) this.checkConservation(now, books, initialTotal);
+    const o: AtomixOutcome = { offered: this.offeredSet.size, committed: 0, aborted: 0, pending: 0, awaitingProofs: 0, committing: 0, abortedStillLocked: 0 };
+    this.eachSegment(this.offeredSet.toRanges(), (seg) => {
+      // Committed = committed in every output shard of the route.
+      let all = [seg.start, seg.end];
+      for (const s of seg.outputShards) {
+        const next: number[] = [];
+        for (let i = 0; i < all.length; i += 2) setOf(this.committedAt, s).intersect(all[i]!, all[i + 1]!, next);
+        all = next;
+      }
+      const aborted = this.clientAbort.intersect(seg.start, seg.end, []);
+      const both = subtractRanges(all, subtractSet(all, this.clientAbort));
+      this.check(now, 'atomicity', both.length === 0, () => `tx ${span(both)} both committed and aborted`);
+      const pending = subtractSet(subtractRanges([seg.start, seg.end], all), IntervalSet.of(aborted));
+      const committing = countOf(subtractRanges(pending, subtractSet(pending, this.clientCommit)));
+      o.committed += countOf(all);
+      o.aborted += countOf(aborted) - countOf(both);
+      o.pending += countOf(pending);
+      o.committing += committing;
+      o.awaitingProofs += countOf(pending) - committing;
+      for (const s of seg.inputShards) {
+        const live = setOf(this.lockedLive, s);
+        for (let i = 0; i < aborted.length; i += 2) o.abortedStillLocked += live.countIn(aborted[i]!, aborted[i + 1]!);
+      }
+    });
+    this.check(now, 'lost', o.committed + o.aborted + o.pending === o.offered, () => `offered ${o.offered} ≠ committed ${o.committed} + aborted ${o.aborted} + pending ${o.pending}`);
+    return o;
+  }
+
+  /** The assertions, for the composite's summary.invariants. */
+  summary(): { checked: number; violations: number } {
+    return { checked: this.checked, violations: this.violations };
+  }
+
+  private expectOffered(now: number, seg: FactSegment, what: string): void {
+    const unknown = this.offeredSet.subtract(seg.start, seg.end, []);
+    this.check(now, 'lost', unknown.length === 0, () => `tx ${span(unknown)} ${what} but never offered to a driver`);
+  }
+
+  private eachSegment(ranges: readonly number[], fn: (seg: FactSegment) => void): void {
+    for (let i = 0; i < ranges.length; i += 2) this.facts.forEachSegment(ranges[i]!, ranges[i + 1]!, fn);
+  }
+
+  private check(now: number, invariant: InvariantName, ok: boolean, message: () => string): boolean {
+    this.checked++;
+    if (ok) return true;
+    this.violations++;
+    if (this.log.length < this.maxLog) this.log.push({ atUs: now, invariant, message: `${invariant}: ${message()}` });
+    return false;
+  }
+}
+
+function setOf(map: Map<number, IntervalSet>, shard: number): IntervalSet {
+  let s = map.get(shard);
+  if (!s) map.set(shard, (s = new IntervalSet()));
+  return s;
+}
+
+function subtractRanges(ranges: readonly number[], remove: readonly number[]): number[] {
+  return subtractSet(ranges, IntervalSet.of(remove));
+}
+
+function subtractSet(ranges: readonly number[], set: IntervalSet): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < ranges.length; i += 2) set.subtract(ranges[i]!, ranges[i + 1]!, out);
+  return out;
+}
+
+function shift(ranges: readonly number[], by: number): number[] {
+  return ranges.map((x) => x + by);
+}
+
+/** A short human form of flat ranges: "5..9, 12" (at most three ranges). */
+function span(ranges: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < ranges.length && i < 6; i += 2) {
+    parts.push(ranges[i + 1]! - ranges[i]! === 1 ? `${ranges[i]}` : `${ranges[i]}..${ranges[i + 1]! - 1}`);
+  }
+  return parts.join(', ') + (ranges.length > 6 ? ', …' : '');
+}

@@ -1,0 +1,186 @@
+import type { CpuConfig } from '../../../scenario/schema.js';
+import type { Micros } from '../../../kernel/time.js';
+import type { TxSet } from '../../types.js';
+import { txSetOf } from '../../types.js';
+import type { CrossShardFacts, FactSegment } from './facts.js';
+import { isCrossShard } from './facts.js';
+import type { AtomixEffect, AtomixMsg, AtomixSizes, ProofRef } from './messages.js';
+import type { AtomixBook, AtomixObserver } from './observer.js';
+import { IntervalSet, countOf, normalize } from './ranges.js';
+
+/**
+ * The output-shard side of Atomix (OmniLedger §IV-D step 3, unlock to commit; IOS whitepaper steps 3–4).
+ * An unlock-to-commit is checked — every id must be covered by a proof of acceptance, signed by a quorum,
+ * from EVERY input shard of its route, and this shard must be one of its output shards — and queued. The
+ * composite puts queued commits in this shard's next block (`takeForBlock`) and, when that block is final,
+ * calls `onBlockFinal`: the outputs are credited and the transactions reported final. Ids already committed
+ * or queued here are ignored, so duplicate unlock messages and blocks reported twice are harmless.
+ */
+
+export interface AtomixOutputShardConfig {
+  readonly shard: number;
+  readonly facts: CrossShardFacts;
+  readonly sizes: AtomixSizes;
+  readonly cpu: CpuConfig;
+  readonly observer?: AtomixObserver;
+  readonly initialBalance?: number;
+  /** TEST ONLY — a broken shard that commits without checking the proofs (must be caught). */
+  readonly unsafeSkipProofCheck?: boolean;
+}
+
+/** Commits a block carries: ids and the bytes they add to the block (the unlock records with their proofs). */
+export interface AtomixCommitPart {
+  readonly shard: number;
+  readonly txs: TxSet;
+  readonly sizeBytes: number;
+}
+
+export interface AtomixOutputStats {
+  committed: number;
+  /** Ids of unlock-to-commit messages refused: a proof was missing, short of a quorum, or this is not an output shard. */
+  refused: number;
+  /** Ids that arrived again while queued or after their commit. */
+  duplicates: number;
+}
+
+interface Queued {
+  readonly ranges: number[];
+  readonly sizeBytes: number;
+}
+
+/** Signers a ByzCoin/CoSi proof needs: ⌈(n + f + 1)/2⌉ with f = ⌊(n − 1)/3⌋ (bft/tree.ts Committee.quorum). */
+export function quorumOf(members: number): number {
+  const f = Math.floor((members - 1) / 3);
+  return Math.ceil((members + f + 1) / 2);
+}
+
+export class AtomixOutputShard {
+  readonly shard: number;
+  readonly book: AtomixBook;
+  readonly stats: AtomixOutputStats = { committed: 0, refused: 0, duplicates: 0 };
+  private readonly queue: Queued[] = [];
+  private readonly queuedTx = new IntervalSet();
+  private readonly committedTx = new IntervalSet();
+
+  constructor(private readonly cfg: AtomixOutputShardConfig) {
+    this.shard = cfg.shard;
+    this.book = { balance: cfg.initialBalance ?? 0, locked: 0 };
+  }
+
+  /** Ids waiting for a block. */
+  get queuedCount(): number {
+    return this.queuedTx.size;
+  }
+
+  /** Verify the proofs (one aggregate signature check each), queue what they justify. */
+  onUnlockCommit(_now: Micros, msg: Extract<AtomixMsg, { type: 'unlockCommit' }>): AtomixEffect[] {
+    const out: AtomixEffect[] = [{ kind: 'cpu', us: this.cfg.cpu.verifyUs * msg.proofs.length }];
+    const accepted = new Map<number, IntervalSet>();
+    for (const p of msg.proofs) {
+      if (p.signers < quorumOf(p.members)) continue;
+      let set = accepted.get(p.shard);
+      if (!set) accepted.set(p.shard, (set = new IntervalSet()));
+      set.addRanges(p.accepted);
+    }
+    const valid: number[] = [];
+    const r = msg.txs.ranges;
+    for (let i = 0; i < r.length; i += 2) {
+      const fresh: number[] = [];
+      for (const piece of pairs(this.committedTx.subtract(r[i]!, r[i + 1]!, []))) this.queuedTx.subtract(piece[0], piece[1], fresh);
+      this.stats.duplicates += r[i + 1]! - r[i]! - countOf(fresh);
+      for (const [a, b] of pairs(fresh)) {
+        this.cfg.facts.forEachSegment(a, b, (seg) => {
+          const ok = this.cfg.unsafeSkipProofCheck ? [seg.start, seg.end] : this.justified(seg, accepted);
+          this.stats.refused += seg.end - seg.start - countOf(ok);
+          valid.push(...ok);
+        });
+      }
+    }
+    if (valid.length > 0) {
+      const ranges = normalize(valid);
+      this.queuedTx.addRanges(ranges);
+      this.queue.push({ ranges, sizeBytes: this.cfg.sizes.summaryBytes(ranges) + proofBytes(this.cfg.sizes, msg.proofs) });
+    }
+    return out;
+  }
+
+  /** Queued commits for the next block, oldest first, up to `maxBytes` (at least one record if any). */
+  takeForBlock(maxBytes = Infinity): AtomixCommitPart | null {
+    if (this.queue.length === 0) return null;
+    const ranges: number[] = [];
+    let sizeBytes = 0;
+    while (this.queue.length > 0 && (ranges.length === 0 || sizeBytes + this.queue[0]!.sizeBytes <= maxBytes)) {
+      const q = this.queue.shift()!;
+      ranges.push(...q.ranges);
+      sizeBytes += q.sizeBytes;
+    }
+    return { shard: this.shard, txs: txSetOf(normalize(ranges)), sizeBytes };
+  }
+
+  /** A part taken for a block that was given up goes back to the front of the queue. */
+  requeue(part: AtomixCommitPart): void {
+    this.queue.unshift({ ranges: part.txs.ranges.slice(), sizeBytes: part.sizeBytes });
+  }
+
+  /** The block carrying `part` is final: credit the outputs, report the transactions final. */
+  onBlockFinal(now: Micros, part: AtomixCommitPart): AtomixEffect[] {
+    const fresh: number[] = [];
+    const r = part.txs.ranges;
+    for (let i = 0; i < r.length; i += 2) this.committedTx.subtract(r[i]!, r[i + 1]!, fresh);
+    if (fresh.length === 0) return [];
+    const perRoute = new Map<number, number>();
+    for (const [a, b] of pairs(fresh)) {
+      this.queuedTx.remove(a, b);
+      this.committedTx.add(a, b);
+      this.cfg.facts.forEachSegment(a, b, (seg) => {
+        this.book.balance += creditPerTx(seg, this.shard) * (seg.end - seg.start);
+        const from = seg.inputShards[0]!;
+        perRoute.set(from, (perRoute.get(from) ?? 0) + seg.end - seg.start);
+      });
+    }
+    const n = countOf(fresh);
+    this.stats.committed += n;
+    this.cfg.observer?.committed(now, this.shard, fresh);
+    const out: AtomixEffect[] = [{ kind: 'commit', level: 'final', txs: txSetOf(fresh), shard: this.shard }];
+    for (const [from, count] of perRoute) {
+      out.push({ kind: 'trace', event: { type: 'crossshard.batch', fromShard: from, toShard: this.shard, committed: count, aborted: 0 } });
+    }
+    return out;
+  }
+
+  /** Ids of seg that this shard outputs and that every input shard's proofs accept. */
+  private justified(seg: FactSegment, accepted: ReadonlyMap<number, IntervalSet>): number[] {
+    if (!isCrossShard(seg) || !seg.outputShards.includes(this.shard)) return [];
+    let ok = [seg.start, seg.end];
+    for (const s of seg.inputShards) {
+      const set = accepted.get(s);
+      if (!set) return [];
+      const next: number[] = [];
+      for (const [a, b] of pairs(ok)) set.intersect(a, b, next);
+      ok = next;
+    }
+    return ok;
+  }
+}
+
+/**
+ * Value this output shard receives per transaction of seg: the inputs' total (valuePerInput × inputs)
+ * split evenly over the output shards, the remainder to the first ones, so the credits sum to the total.
+ */
+export function creditPerTx(seg: FactSegment, shard: number): number {
+  const total = seg.valuePerInput * seg.inputShards.length;
+  const n = seg.outputShards.length;
+  const i = seg.outputShards.indexOf(shard);
+  if (i < 0) return 0;
+  return Math.floor(total / n) + (i < total % n ? 1 : 0);
+}
+
+function proofBytes(sizes: AtomixSizes, proofs: readonly ProofRef[]): number {
+  let n = 0;
+  for (const p of proofs) n += sizes.proofBytes(p.members);
+  return n;
+}
+
+function* pairs(ranges: readonly number[]): Generator<[number, number]> {
+  for (let i = 0; i < ranges.length; i += 2) yield [ranges[i]!, ranges[i + 1]!];
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { RngRoot } from '../../../../kernel/rng.js';
+import { SegmentTable } from '../facts.js';
+import { IntervalSet, RangeMap, normalize } from '../ranges.js';
+
+/** The ranges of a boolean array, for comparison with the naive model. */
+function rangesOf(bits: boolean[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < bits.length; i++) {
+    if (bits[i] && !bits[i - 1]) out.push(i);
+    if (bits[i] && !bits[i + 1]) out.push(i + 1);
+  }
+  return out;
+}
+
+describe('IntervalSet', () => {
+  it('matches a bit array under random adds and removes', () => {
+    const rng = new RngRoot(7).stream('ranges');
+    const n = 300;
+    const bits = new Array<boolean>(n).fill(false);
+    const set = new IntervalSet();
+    for (let step = 0; step < 3000; step++) {
+      const a = rng.int(n);
+      const b = Math.min(n, a + 1 + rng.int(20));
+      const add = rng.next() < 0.6;
+      for (let i = a; i < b; i++) bits[i] = add;
+      if (add) set.add(a, b);
+      else set.remove(a, b);
+      if (step % 50 === 0) {
+        expect(set.toRanges()).toEqual(rangesOf(bits));
+        expect(set.size).toBe(bits.filter(Boolean).length);
+        const q0 = rng.int(n);
+        const q1 = Math.min(n, q0 + rng.int(60));
+        const inside = rangesOf(bits.map((x, i) => x && i >= q0 && i < q1));
+        const outside = rangesOf(bits.map((x, i) => !x && i >= q0 && i < q1));
+        expect(set.intersect(q0, q1, [])).toEqual(inside);
+        expect(set.subtract(q0, q1, [])).toEqual(outside);
+        expect(set.countIn(q0, q1)).toBe(bits.slice(q0, q1).filter(Boolean).length);
+        expect(set.has(q0)).toBe(bits[q0]);
+      }
+    }
+  });
+
+  it('merges touching intervals and appends in O(1) at the end', () => {
+    const s = new IntervalSet();
+    s.add(0, 5);
+    s.add(5, 10);
+    s.add(20, 30);
+    s.add(10, 20);
+    expect(s.toRanges()).toEqual([0, 30]);
+    expect(s.intervals).toBe(1);
+    expect(normalize([10, 20, 0, 5, 4, 11])).toEqual([0, 20]);
+  });
+});
+
+describe('RangeMap', () => {
+  it('looks up, clips and deletes', () => {
+    const m = new RangeMap<string>();
+    m.set(0, 10, 'a');
+    m.set(20, 30, 'b');
+    m.set(10, 15, 'c');
+    const seen: [number, number, string][] = [];
+    m.forEachOverlap(5, 25, (a, b, v) => seen.push([a, b, v]));
+    expect(seen).toEqual([
+      [5, 10, 'a'],
+      [10, 15, 'c'],
+      [20, 25, 'b'],
+    ]);
+    m.delete(8, 22);
+    const rest: [number, number, string][] = [];
+    m.forEachOverlap(0, 100, (a, b, v) => rest.push([a, b, v]));
+    expect(rest).toEqual([
+      [0, 8, 'a'],
+      [22, 30, 'b'],
+    ]);
+    expect(() => m.set(25, 26, 'x')).toThrow(/overlaps/);
+  });
+});
+
+describe('SegmentTable', () => {
+  it('clips segments and their bad-id counts to the query', () => {
+    const t = new SegmentTable([
+      { start: 0, end: 10, inputShards: [0], outputShards: [1], invalid: 3, doubleSpends: 4, victimDelta: -100 },
+      { start: 10, end: 12, inputShards: [1], outputShards: [1] },
+    ]);
+    const got: unknown[] = [];
+    t.forEachSegment(5, 11, (s) => got.push([s.start, s.end, s.invalidEnd, s.doubleSpendEnd, s.victimDelta]));
+    expect(got).toEqual([
+      [5, 10, 5, 7, -100],
+      [10, 11, 10, 10, null],
+    ]);
+    expect(() => t.push({ start: 11, end: 13, inputShards: [0], outputShards: [0] })).toThrow(/not after/);
+  });
+});

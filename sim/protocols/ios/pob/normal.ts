@@ -1,0 +1,336 @@
+import type { Micros } from '../../../kernel/time.js';
+import { NO_EFFECTS } from '../../types.js';
+import type { Effect, Input, NodeId, ProtocolNode, TxSet } from '../../types.js';
+import type { BftCommitted } from '../../bft/extensions.js';
+import { ReconfigurableReplica } from '../../bft/reconfig.js';
+import type { BftReconfigured } from '../../bft/reconfig.js';
+import type { ServiLedger } from './score.js';
+import { MergeSource } from './source.js';
+import { EMPTY_TXS, concatTxs, partitionTxs } from './txsets.js';
+import { PobSizes } from './types.js';
+import type { LeagueMode, OptimisticBlock, PobBlockMeta, PobLocal, PobMsg, PobShardContext, PobTimer } from './types.js';
+import { SampleValidator } from './validator.js';
+
+/**
+ * A normal-league validator (whitepaper "Proof-of-Believability", second phase; DESIGN §6.6): a ByzCoin
+ * replica (bft/, wrapped for reconfiguration) whose leader merges the optimistic blocks it receives
+ * (MergeSource) and whose members sample-validate them in the prepare round (SampleValidator).
+ *
+ * - onOptimisticBlock: at the leader, check the believable signature (verifyUs) and queue the block; from a
+ *   slashed signer, re-validate it in full first. A member that is not the leader answers with a LeaderHint.
+ * - onFinalBlock (every member, on its `bftCommitted`): apply the block to the chain state — Servi, the
+ *   slashing of convicted signers, which optimistic blocks are final. The leader also emits the outcome:
+ *   `final` for the valid transactions, `abort` for the excluded ones ("the corresponding validated
+ *   transaction would be excluded from the blockchain and the validator who signed the invalid block would
+ *   be detected and held accountable"), re-checks a convicted signer's earlier transactions of the epoch,
+ *   and sends a FinalNotice to the believable league.
+ * - Fallback ("When a shard doesn't have enough believable validators ... two-league committees would fall
+ *   back to one-league"): the leader counts the believable validators it heard from within
+ *   livenessTimeoutMs that are not slashed; below minBelievable it reports mode `one-league` and client
+ *   transactions come straight to it (`txs` input; validated in full; bad ones aborted at admission).
+ *
+ * Servi (whitepaper "Tokens and Motivations"), applied from each decided block at every member: the
+ * producer (the block's proposer) is cleared; every other committee member gets serviPerBlock for
+ * validating it; each signer of a finalised optimistic block gets serviPerBlock for sealing it
+ * (ctx.sealerServi 'issue'; 'clear' treats sealing as validating a block instead). Contribution +1 for each.
+ * The validators' credit is applied lazily (a member's Servi grows by serviPerBlock per decided block since
+ * it was last credited), so a block costs O(merged blocks), not O(committee), at each of the n members.
+ */
+
+export interface NormalConfig {
+  readonly self: NodeId;
+  readonly ctx: PobShardContext;
+  /** This member's copy of the chain state at the epoch's start. */
+  readonly ledger: ServiLedger;
+  /** The committee (default ctx.normal); null for a TransEpoch joiner that waits for its Join. */
+  readonly members?: readonly NodeId[] | null;
+  readonly gen?: number;
+  readonly startHeight?: number;
+  readonly startView?: number;
+}
+
+type Out = Effect<PobMsg, PobTimer>[];
+
+export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
+  readonly self: NodeId;
+  readonly bft: ReconfigurableReplica;
+  readonly source: MergeSource;
+  readonly stats = { finalTxs: 0, abortedTxs: 0, slashed: 0, undetectedBadFinal: 0, compensated: 0, blocks: 0 };
+  private readonly ctx: PobShardContext;
+  private readonly sizes: PobSizes;
+  /** The believable league as this member knows it (the epoch's, minus the slashed). */
+  private readonly league: Set<NodeId>;
+  private readonly lastHeard = new Map<NodeId, Micros>();
+  private members: readonly NodeId[];
+  private startedUs = 0;
+  /** When this member last became leader: believable validators it has not heard yet get a grace period. */
+  private leaderSinceUs = 0;
+  private wasLeader = false;
+  private mode_: LeagueMode;
+  private notes: PobLocal[] = [];
+  /** Per signer, this epoch: transactions finalised, and invalid ones among them (undetected). */
+  private readonly history = new Map<NodeId, { txs: number; bad: number }>();
+  private readonly chain: ServiLedger;
+  /** Blocks decided this epoch, and up to which one each committee member's validation credit is in `chain`. */
+  private decided = 0;
+  private readonly credited = new Map<NodeId, number>();
+
+  constructor(config: NormalConfig) {
+    const ctx = config.ctx;
+    this.self = config.self;
+    this.ctx = ctx;
+    this.chain = config.ledger;
+    this.sizes = new PobSizes(ctx.league.headerBytes, ctx.league.signatureBytes, ctx.txSizeBytes);
+    this.source = new MergeSource(this.sizes, (now) => this.refreshMode(now));
+    this.league = new Set(ctx.believable.filter((b) => !this.chain.isSlashed(b)));
+    this.mode_ = ctx.mode;
+    const members = config.members === undefined ? ctx.normal : config.members;
+    this.members = members ?? [];
+    for (const m of this.members) this.credited.set(m, 0);
+    this.bft = new ReconfigurableReplica({
+      self: config.self,
+      members,
+      gen: config.gen ?? 0,
+      shard: ctx.shard,
+      params: ctx.league,
+      cpu: ctx.cpu,
+      txSizeBytes: ctx.txSizeBytes,
+      source: this.source,
+      validator: new SampleValidator(config.self, ctx, this.sizes),
+      emitLocal: true,
+      emitCommits: false,
+      startHeight: config.startHeight ?? 0,
+      startView: config.startView ?? 0,
+    });
+  }
+
+  /** The chain state (stake, Servi, contribution, behaviour) as this member derived it from decided blocks. */
+  get ledger(): ServiLedger {
+    for (const m of this.members) this.credit(m);
+    return this.chain;
+  }
+
+  get isLeader(): boolean {
+    return this.bft.replica?.isLeader ?? false;
+  }
+  /** The leader's view of the leagues (meaningful at the leader). */
+  get mode(): LeagueMode {
+    return this.mode_;
+  }
+
+  /**
+   * TransEpoch: from the next block this member proposes as leader on, the normal league is `members`
+   * (bft/reconfig.ts). Every member may be asked; the leader acts. Joiners are built with members: null.
+   */
+  reconfigure(members: readonly NodeId[]): void {
+    this.bft.reconfigure(members);
+  }
+
+  /** Believable validators this member counts as live at `now`: in the league, heard within the timeout. */
+  liveBelievable(now: Micros): NodeId[] {
+    const out: NodeId[] = [];
+    for (const b of this.league) {
+      const heard = Math.max(this.lastHeard.get(b) ?? this.startedUs, this.leaderSinceUs);
+      if (now - heard < this.ctx.livenessTimeoutUs) out.push(b);
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  step(now: Micros, input: Input<PobMsg, PobTimer>): readonly Effect<PobMsg, PobTimer>[] {
+    const out: Out = [];
+    switch (input.kind) {
+      case 'start':
+        this.startedUs = now;
+        this.runBft(now, input, out);
+        break;
+      case 'recover':
+        this.runBft(now, input, out);
+        break;
+      case 'txs':
+        this.admitDirect(now, input.txs, out);
+        break;
+      case 'timer':
+        if (input.timer.kind === 'bft') this.runBft(now, { kind: 'timer', timer: input.timer }, out);
+        break;
+      case 'message': {
+        const msg = input.msg;
+        if (msg.type === 'optimistic') this.onOptimisticBlock(now, input.from, msg.block, out);
+        else if (msg.type === 'handoff') this.admitDirect(now, msg.txs, out);
+        else if (msg.type !== 'leaderHint' && msg.type !== 'finalNotice') this.runBft(now, { kind: 'message', from: input.from, msg }, out);
+        break;
+      }
+    }
+    return out.length > 0 ? out : NO_EFFECTS;
+  }
+
+  /** One-league path: the leader validates in full at admission; the valid ones wait in its source. */
+  private admitDirect(now: Micros, txs: TxSet, out: Out): void {
+    const { yes: bad, no: good } = partitionTxs(txs, this.ctx.isBad);
+    if (bad.count > 0) {
+      out.push({ kind: 'cpu', us: Math.ceil(this.ctx.cpu.txValidateUs * bad.count) });
+      out.push({ kind: 'abort', txs: bad, shard: this.ctx.shard });
+      this.stats.abortedTxs += bad.count;
+    }
+    if (good.count > 0) this.runBft(now, { kind: 'txs', txs: good }, out);
+  }
+
+  private onOptimisticBlock(now: Micros, from: NodeId, block: OptimisticBlock, out: Out): void {
+    const r = this.bft.replica;
+    if (!r) return;
+    if (!r.isLeader) {
+      const msg: PobMsg = { type: 'leaderHint', gen: this.bft.gen, view: r.view, leader: r.committee.leaderOf(r.view) };
+      out.push({ kind: 'send', to: from, msg, sizeBytes: this.sizes.hint });
+      return;
+    }
+    const slashed = this.chain.isSlashed(block.signer);
+    if (block.signer !== from || (!this.league.has(from) && !slashed)) return; // not a believable validator here
+    out.push({ kind: 'cpu', us: Math.ceil(this.ctx.cpu.verifyUs) }); // its signature on the block
+    if (!slashed) this.lastHeard.set(from, now);
+    if (block.seq < 0 || block.txs.count === 0) return; // a beacon: liveness only
+    if (!slashed) {
+      this.source.offer(block);
+      return;
+    }
+    // An expelled validator's block still in flight: validated in full, its invalid transactions aborted.
+    const { yes: bad, no: good } = partitionTxs(block.txs, this.ctx.isBad);
+    out.push({ kind: 'cpu', us: Math.ceil(this.ctx.cpu.txValidateUs * block.txs.count) });
+    if (!this.source.offer({ ...block, txs: good, bad: EMPTY_TXS, rechecked: true })) return;
+    if (bad.count > 0) {
+      out.push({ kind: 'abort', txs: bad, shard: this.ctx.shard });
+      this.stats.abortedTxs += bad.count;
+    }
+  }
+
+  /** Step the BFT replica and handle what it tells us. */
+  private runBft(now: Micros, input: Input<PobMsg, PobTimer>, out: Out): void {
+    const bftInput = input as Parameters<ReconfigurableReplica['step']>[1];
+    for (const e of this.bft.step(now, bftInput)) {
+      if (e.kind === 'local') {
+        const ev = e.event as BftCommitted | BftReconfigured;
+        if (ev.type === 'bftCommitted') this.onFinalBlock(ev, out);
+        else if (ev.type === 'bftReconfigured') this.onReconfigured(ev);
+      }
+      out.push(e);
+    }
+    for (const n of this.notes) out.push({ kind: 'local', event: n });
+    this.notes = [];
+    const r = this.bft.replica;
+    const leads = r !== null && r.isLeader;
+    if (leads && !this.wasLeader) this.announceLeader(now, r.view, out);
+    this.wasLeader = leads;
+  }
+
+  /** A new leader (view change, reconfiguration) tells the believable league where to send. */
+  private announceLeader(now: Micros, view: number, out: Out): void {
+    this.leaderSinceUs = now;
+    const to = [...this.league].filter((b) => b !== this.self);
+    const msg: PobMsg = { type: 'leaderHint', gen: this.bft.gen, view, leader: this.self };
+    if (to.length > 0 && now > this.startedUs) out.push({ kind: 'multicast', to, msg, sizeBytes: this.sizes.hint });
+  }
+
+  private onFinalBlock(ev: BftCommitted, out: Out): void {
+    const meta = ev.meta as PobBlockMeta | undefined;
+    this.stats.blocks++;
+    const spb = this.ctx.pob.serviPerBlock;
+    const convicted = new Set(meta?.detected ?? []);
+    const finals: TxSet[] = [];
+    const aborts: TxSet[] = [];
+    const acks: number[] = [];
+    for (const part of meta?.parts ?? []) {
+      this.source.markFinalised(part.signer, part.seq);
+      acks.push(part.signer, part.seq);
+      const h = this.historyOf(part.signer);
+      if (convicted.has(part.signer)) {
+        const split = part.bad.count > 0 ? partitionTxs(part.txs, this.ctx.isBad) : { yes: EMPTY_TXS, no: part.txs };
+        finals.push(split.no);
+        aborts.push(split.yes);
+        h.txs += split.no.count;
+        continue;
+      }
+      finals.push(part.txs);
+      h.txs += part.txs.count;
+      h.bad += part.bad.count;
+      if (ev.leader) this.stats.undetectedBadFinal += part.bad.count;
+      if (this.ctx.sealerServi === 'issue') this.chain.issue(part.signer, spb);
+      else this.chain.clear(part.signer);
+      this.chain.contribute(part.signer, 1);
+    }
+    // The members that validated the block earn Servi (lazily, see credit); its producer's is cleared.
+    this.decided++;
+    if (this.credited.has(ev.proposer)) this.credit(ev.proposer);
+    else this.chain.contribute(ev.proposer, 1);
+    this.chain.clear(ev.proposer);
+    const newlySlashed = [...convicted].filter((s) => this.chain.slash(s));
+    for (const s of newlySlashed) {
+      this.league.delete(s);
+      this.stats.slashed++;
+      out.push({ kind: 'local', event: { type: 'slashed', node: s, shard: this.ctx.shard, epoch: this.ctx.epoch } satisfies PobLocal });
+    }
+    if (!ev.leader) return;
+    const direct = meta?.direct ?? EMPTY_TXS;
+    const final = concatTxs([...finals, direct]);
+    const aborted = concatTxs(aborts);
+    if (direct.count > 0) out.push({ kind: 'commit', level: 'confirm', txs: direct, shard: this.ctx.shard });
+    if (final.count > 0) out.push({ kind: 'commit', level: 'final', txs: final, shard: this.ctx.shard });
+    if (aborted.count > 0) out.push({ kind: 'abort', txs: aborted, shard: this.ctx.shard });
+    this.stats.finalTxs += final.count;
+    this.stats.abortedTxs += aborted.count;
+    for (const s of newlySlashed) this.recheck(s, out);
+    const notice: PobMsg = { type: 'finalNotice', gen: this.bft.gen, view: ev.view, height: ev.height, acks, slashed: [...convicted] };
+    const to = this.ctx.believable.filter((b) => b !== this.self);
+    if (to.length > 0) out.push({ kind: 'multicast', to, msg: notice, sizeBytes: this.sizes.notice(acks.length / 2, convicted.size) });
+  }
+
+  /** "All its previously validated transactions will be re-checked" (whitepaper PoB), at the leader. */
+  private recheck(signer: NodeId, out: Out): void {
+    const h = this.historyOf(signer);
+    const q = this.source.recheckSigner(signer, this.ctx.isBad);
+    out.push({ kind: 'cpu', us: Math.ceil(this.ctx.cpu.txValidateUs * (h.txs + q.rechecked)) });
+    out.push({ kind: 'trace', event: { type: 'shard.member', node: signer, shard: this.ctx.shard, epoch: this.ctx.epoch, role: 'slashed' } });
+    if (q.bad.count > 0) {
+      out.push({ kind: 'abort', txs: q.bad, shard: this.ctx.shard });
+      this.stats.abortedTxs += q.bad.count;
+    }
+    this.stats.compensated += h.bad;
+    const note: PobLocal = { type: 'pobRecheck', shard: this.ctx.shard, signer, rechecked: h.txs + q.rechecked, finalisedBad: h.bad, aborted: q.bad.count };
+    out.push({ kind: 'local', event: note });
+  }
+
+  /** Called by the source before each take (the leader is about to propose): refresh the fallback mode. */
+  private refreshMode(now: Micros): void {
+    if (this.ctx.mode === 'one-league') return;
+    const live = this.liveBelievable(now).length;
+    const mode: LeagueMode = live >= this.ctx.pob.minBelievable ? 'two-league' : 'one-league';
+    if (mode === this.mode_) return;
+    this.mode_ = mode;
+    this.notes.push({ type: 'leagueMode', shard: this.ctx.shard, mode, liveBelievable: live });
+  }
+
+  /** Apply member m's validation credit: serviPerBlock and one contribution per block decided since. */
+  private credit(m: NodeId): void {
+    const since = this.credited.get(m) ?? 0;
+    const blocks = this.decided - since;
+    this.credited.set(m, this.decided);
+    if (blocks <= 0) return;
+    this.chain.issue(m, blocks * this.ctx.pob.serviPerBlock);
+    this.chain.contribute(m, blocks);
+  }
+
+  /** A new committee: credit the old one up to the switch; newcomers earn from the switch on. */
+  private onReconfigured(ev: BftReconfigured): void {
+    for (const m of this.members) this.credit(m);
+    const next = ev.member ? ev.members : [];
+    for (const m of next) if (!this.members.includes(m)) this.credited.set(m, this.decided);
+    for (const m of this.members) if (!next.includes(m)) this.credited.delete(m);
+    this.members = next;
+  }
+
+  private historyOf(signer: NodeId): { txs: number; bad: number } {
+    let h = this.history.get(signer);
+    if (!h) {
+      h = { txs: 0, bad: 0 };
+      this.history.set(signer, h);
+    }
+    return h;
+  }
+}

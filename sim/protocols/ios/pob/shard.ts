@@ -1,0 +1,165 @@
+import { msToUs } from '../../../kernel/time.js';
+import type { Micros } from '../../../kernel/time.js';
+import type { BftConfig, CpuConfig, IosConfig } from '../../../scenario/schema.js';
+import type { NodeId, ProtocolNode, TxSet } from '../../types.js';
+import { BelievableNode } from './believable.js';
+import { planLeagues } from './league.js';
+import type { LeaguePlan } from './league.js';
+import { NormalNode } from './normal.js';
+import type { SamplingMode } from './sampling.js';
+import type { ServiLedger } from './score.js';
+import type { LeagueMode, PobMsg, PobShardContext, PobTimer } from './types.js';
+
+/**
+ * One shard's Proof-of-Believability for one epoch (whitepaper PoB; DESIGN §6.6): the leagues chosen from
+ * the shard's validators by score (league.ts), one PoB node per validator — a BelievableNode or a
+ * NormalNode — and the routing of client transactions: at random (keyed by the batch's first id) to a live
+ * believable validator, or, in one-league mode, to the normal league's leader.
+ *
+ * The composite IOS node holds, for its own node id, `leagues.nodeFor(self)` and hands it every input of
+ * the `pob` layer (messages and timers unwrapped from ios/layers.ts, client batches as `txs`); the local
+ * notes it returns are listed in README.md. Building a ShardLeagues object needs only data every node of
+ * the shard agrees on (the members, the ledger at the epoch's start, the seed), so each composite can build
+ * the same one and keep only its own node — or a whole-run instance can keep all of them, as the harness.
+ */
+
+export interface ShardLeaguesConfig {
+  readonly shard: number;
+  readonly epoch: number;
+  /** The shard's validators this epoch, in assignment order (the first normal member leads view 0). */
+  readonly members: readonly NodeId[];
+  /** Chain state at the epoch's start: stake, Servi, contribution, behaviour. Each normal node gets a copy. */
+  readonly ledger: ServiLedger;
+  readonly ios: Pick<IosConfig, 'pob' | 'league' | 'deltaMs'>;
+  readonly cpu: CpuConfig;
+  readonly txSizeBytes: number;
+  /** RngRoot.keyedUniform of the run. */
+  readonly keyed: (key: string) => number;
+  readonly isBad: (tx: number) => boolean;
+  /** Which believable validators sign invalid transactions; default a keyed draw at maliciousBelievableFraction. */
+  readonly malicious?: (node: NodeId) => boolean;
+  /** Default `independent` (sampling.ts). */
+  readonly sampling?: SamplingMode;
+  /** Default `issue` (normal.ts, README "Servi"). */
+  readonly sealerServi?: 'issue' | 'clear';
+  /** Default 4 × optimisticBlockMs + Δ. */
+  readonly livenessTimeoutMs?: number;
+  /** Default league.viewChangeTimeoutMs. */
+  readonly ackTimeoutMs?: number;
+  /** Continue the shard's chain: the normal league's first height and view (default 0, 0). */
+  readonly startHeight?: number;
+  readonly startView?: number;
+}
+
+export class ShardLeagues {
+  readonly ctx: PobShardContext;
+  readonly plan: LeaguePlan;
+  readonly believableNodes = new Map<NodeId, BelievableNode>();
+  readonly normalNodes = new Map<NodeId, NormalNode>();
+
+  constructor(config: ShardLeaguesConfig) {
+    const pob = config.ios.pob;
+    const league: BftConfig = { type: 'bft', ...config.ios.league };
+    const key = `pob:league:${config.epoch}:${config.shard}`;
+    this.plan = planLeagues(config.members, config.ledger, pob, config.keyed, key);
+    const maxTxs = Math.floor((league.maxBlockBytes - league.headerBytes) / config.txSizeBytes);
+    if (this.plan.mode === 'two-league' && pob.optimisticBlockMaxTx > maxTxs) {
+      throw new Error(`pob: an optimistic block (${pob.optimisticBlockMaxTx} txs) does not fit a league block (${maxTxs} txs)`);
+    }
+    this.ctx = {
+      shard: config.shard,
+      epoch: config.epoch,
+      pob,
+      league,
+      cpu: config.cpu,
+      txSizeBytes: config.txSizeBytes,
+      keyed: config.keyed,
+      isBad: config.isBad,
+      sampling: config.sampling ?? 'independent',
+      sealerServi: config.sealerServi ?? 'issue',
+      livenessTimeoutUs: msToUs(config.livenessTimeoutMs ?? 4 * pob.optimisticBlockMs + config.ios.deltaMs),
+      ackTimeoutUs: msToUs(config.ackTimeoutMs ?? league.viewChangeTimeoutMs),
+      believable: this.plan.believable,
+      normal: this.plan.normal,
+      mode: this.plan.mode,
+    };
+    const malicious =
+      config.malicious ?? ((n: NodeId) => config.keyed(`pob:malicious:${config.epoch}:${n}`) < pob.maliciousBelievableFraction);
+    const view = config.startView ?? 0;
+    for (const self of this.plan.believable) {
+      this.believableNodes.set(self, new BelievableNode({ self, ctx: this.ctx, malicious: malicious(self), initialView: view }));
+    }
+    for (const self of this.plan.normal) {
+      const ledger = config.ledger.clone();
+      this.normalNodes.set(self, new NormalNode({ self, ctx: this.ctx, ledger, startHeight: config.startHeight ?? 0, startView: view }));
+    }
+  }
+
+  /**
+   * TransEpoch: validator `self` joins the normal league; its node waits for the Join that the leader of the
+   * reconfiguration block sends (bft/reconfig.ts). `ledger` is the chain state it bootstraps from.
+   */
+  addJoiner(self: NodeId, ledger: ServiLedger): NormalNode {
+    if (this.nodeFor(self)) throw new Error(`pob: node ${self} is already in shard ${this.ctx.shard}`);
+    const node = new NormalNode({ self, ctx: this.ctx, ledger: ledger.clone(), members: null });
+    this.normalNodes.set(self, node);
+    return node;
+  }
+
+  /** Ask every normal member for a switch to `members` (in a composite each node asks its own). */
+  reconfigure(members: readonly NodeId[]): void {
+    for (const n of this.normalNodes.values()) n.reconfigure(members);
+  }
+
+  /** The PoB node of validator `id` in this shard and epoch, or null if it is not a member. */
+  nodeFor(id: NodeId): ProtocolNode<PobMsg, PobTimer> | null {
+    return this.believableNodes.get(id) ?? this.normalNodes.get(id) ?? null;
+  }
+
+  /**
+   * The normal league's current leader (whole-run view, like bft's entryNode): the leader of the highest
+   * (generation, view) any normal member has installed; null if that node is not in this shard's leagues.
+   */
+  leaderNode(): NormalNode | null {
+    let best: NormalNode | null = null;
+    let bestGen = -1;
+    let bestView = -1;
+    for (const n of this.normalNodes.values()) {
+      const r = n.bft.replica;
+      if (!r) continue;
+      if (n.bft.gen > bestGen || (n.bft.gen === bestGen && r.view > bestView)) {
+        best = n;
+        bestGen = n.bft.gen;
+        bestView = r.view;
+      }
+    }
+    const r = best?.bft.replica;
+    return r ? (this.normalNodes.get(r.committee.leaderOf(r.view)) ?? null) : null;
+  }
+
+  /** The leader's view of the leagues. */
+  mode(): LeagueMode {
+    return this.plan.mode === 'one-league' ? 'one-league' : (this.leaderNode()?.mode ?? 'one-league');
+  }
+
+  /** The chain state as the leader knows it (for the next epoch's scores). */
+  ledger(): ServiLedger | null {
+    return this.leaderNode()?.ledger ?? null;
+  }
+
+  /**
+   * Where a client batch goes: "Transactions will be randomly distributed among these believable
+   * validators" — one of the leader's live, unslashed believable validators, chosen by a keyed hash of the
+   * batch's first transaction id; in one-league mode (or with none live) the leader. −1 without a leader.
+   */
+  entryNode(txs: TxSet, now: Micros): NodeId {
+    const lead = this.leaderNode();
+    if (!lead) return -1;
+    if (this.plan.mode === 'one-league' || lead.mode === 'one-league') return lead.self;
+    const live = lead.liveBelievable(now);
+    if (live.length === 0) return lead.self;
+    const first = txs.ranges[0] ?? 0;
+    const u = this.ctx.keyed(`pob:entry:${this.ctx.epoch}:${this.ctx.shard}:${first}`);
+    return live[Math.min(live.length - 1, Math.floor(u * live.length))]!;
+  }
+}

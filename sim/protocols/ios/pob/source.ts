@@ -1,0 +1,125 @@
+import type { Micros } from '../../../kernel/time.js';
+import type { NodeId, TxSet } from '../../types.js';
+import type { BlockSource, SourceBlock } from '../../bft/extensions.js';
+import { Mempool } from '../../bft/mempool.js';
+import { EMPTY_TXS, concatTxs, partitionTxs } from './txsets.js';
+import { partKey } from './types.js';
+import type { OptimisticBlock, PobBlockMeta, PobSizes } from './types.js';
+
+/**
+ * The normal-league leader's block source (whitepaper PoB: "The normal league also combines inputs from
+ * multiple optimistic processing groups"): optimistic blocks in arrival order, whole, as many as fit in
+ * one block, then transactions sent straight to the leader (one-league fallback, handoffs). Every member
+ * keeps one (any member may become leader); only the leader's is fed.
+ *
+ * Duplicates (a believable validator resends what it has not seen finalised) are dropped by (signer, seq):
+ * a block is taken at most once per node, and never after a decided block finalised it.
+ */
+export class MergeSource implements BlockSource {
+  readonly direct = new Mempool();
+  private queue: OptimisticBlock[] = [];
+  private queuedTxs = 0;
+  /** Blocks queued at this node at some point, or finalised by a decided block. */
+  private readonly known = new Set<string>();
+  private readonly finalised = new Set<string>();
+
+  constructor(
+    private readonly sizes: PobSizes,
+    /** Called before each take, so the owner can refresh its view of the leagues. */
+    private readonly beforeTake: (now: Micros) => void = () => {},
+  ) {}
+
+  get size(): number {
+    return this.queuedTxs + this.direct.size;
+  }
+  get queuedBlocks(): number {
+    return this.queue.length;
+  }
+
+  /** Queue an optimistic block; false for a duplicate. */
+  offer(block: OptimisticBlock): boolean {
+    const key = partKey(block.signer, block.seq);
+    if (this.known.has(key)) return false;
+    this.known.add(key);
+    this.queue.push(block);
+    this.queuedTxs += block.txs.count;
+    return true;
+  }
+
+  markFinalised(signer: NodeId, seq: number): void {
+    const key = partKey(signer, seq);
+    this.finalised.add(key);
+    this.known.add(key);
+  }
+
+  take(maxTxs: number, now: Micros): SourceBlock | null {
+    this.beforeTake(now);
+    const parts: OptimisticBlock[] = [];
+    let count = 0;
+    while (this.queue.length > 0) {
+      const p = this.queue[0]!;
+      if (!this.finalised.has(partKey(p.signer, p.seq))) {
+        if (count + p.txs.count > maxTxs) break;
+        parts.push(p);
+        count += p.txs.count;
+      }
+      this.queue.shift();
+      this.queuedTxs -= p.txs.count;
+    }
+    const direct = this.direct.take(maxTxs - count) ?? EMPTY_TXS;
+    if (parts.length === 0 && direct.count === 0) return null;
+    const meta: PobBlockMeta = { parts, direct, detected: [] };
+    return { txs: concatTxs([...parts.map((p) => p.txs), direct]), extraBytes: parts.length * this.sizes.partOverhead, meta };
+  }
+
+  /** A block given up before anyone prepared it: its parts go back to the front, its direct transactions too. */
+  putBack(block: SourceBlock): void {
+    const meta = block.meta as PobBlockMeta | undefined;
+    if (!meta) return;
+    const back = meta.parts.filter((p) => !this.finalised.has(partKey(p.signer, p.seq)));
+    this.queue = [...back, ...this.queue];
+    for (const p of back) this.queuedTxs += p.txs.count;
+    if (meta.direct.count > 0) this.direct.putBack(meta.direct);
+  }
+
+  add(txs: TxSet): void {
+    this.direct.add(txs);
+  }
+
+  /**
+   * A leaving leader (TransEpoch) hands over its direct transactions; its optimistic blocks stay behind,
+   * as believable validators resend them to the new leader (draining them as plain transactions would
+   * skip their sampling and finalise them twice).
+   */
+  drain(): TxSet | null {
+    return this.direct.take(this.direct.size);
+  }
+
+  /** Crash: the queue is volatile; believable validators resend what stays unacknowledged. */
+  clear(): void {
+    this.queue = [];
+    this.queuedTxs = 0;
+    this.direct.clear();
+    this.known.clear();
+    for (const k of this.finalised) this.known.add(k);
+  }
+
+  /**
+   * A convicted signer's queued blocks are re-validated in full (whitepaper PoB: "all its previously
+   * validated transactions will be re-checked"): its invalid transactions are removed (returned, to abort)
+   * and the rest stay queued, marked rechecked.
+   */
+  recheckSigner(signer: NodeId, isBad: (tx: number) => boolean): { rechecked: number; bad: TxSet } {
+    let rechecked = 0;
+    const bad: TxSet[] = [];
+    this.queue = this.queue.map((p) => {
+      if (p.signer !== signer || p.rechecked) return p;
+      rechecked += p.txs.count;
+      const split = partitionTxs(p.txs, isBad);
+      bad.push(split.yes);
+      this.queuedTxs -= split.yes.count;
+      return { ...p, txs: split.no, bad: EMPTY_TXS, rechecked: true };
+    });
+    return { rechecked, bad: concatTxs(bad) };
+  }
+}

@@ -1,0 +1,39 @@
+import { txSetOf } from '../../types.js';
+import type { TxSet } from '../../types.js';
+
+/** Small helpers over TxSet (half-open id ranges, sim/protocols/types.ts). */
+
+export const EMPTY_TXS: TxSet = Object.freeze({ ranges: Object.freeze([]) as readonly number[], count: 0 });
+
+/** Split `txs` into the ids for which `pred` holds and the rest, keeping runs as ranges. */
+export function partitionTxs(txs: TxSet, pred: (id: number) => boolean): { yes: TxSet; no: TxSet } {
+  const yes: number[] = [];
+  const no: number[] = [];
+  const r = txs.ranges;
+  for (let i = 0; i < r.length; i += 2) {
+    const end = r[i + 1]!;
+    let s = r[i]!;
+    while (s < end) {
+      const side = pred(s);
+      let e = s + 1;
+      while (e < end && pred(e) === side) e++;
+      pushRange(side ? yes : no, s, e);
+      s = e;
+    }
+  }
+  return { yes: txSetOf(yes), no: txSetOf(no) };
+}
+
+/** The union of disjoint sets, as one set (ranges concatenated, adjacent ones merged). */
+export function concatTxs(sets: readonly TxSet[]): TxSet {
+  const out: number[] = [];
+  for (const t of sets) for (let i = 0; i < t.ranges.length; i += 2) pushRange(out, t.ranges[i]!, t.ranges[i + 1]!);
+  return out.length === 0 ? EMPTY_TXS : txSetOf(out);
+}
+
+function pushRange(out: number[], s: number, e: number): void {
+  if (e <= s) return;
+  const n = out.length;
+  if (n > 0 && out[n - 1] === s) out[n - 1] = e;
+  else out.push(s, e);
+}

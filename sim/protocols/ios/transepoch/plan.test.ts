@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { RngRoot } from '../../../kernel/rng.js';
+import { minVotingFraction, planTransEpoch, swapBatchSize } from './plan.js';
+
+function assignment(n: number, m: number, seed: number): Int32Array {
+  const rng = new RngRoot(seed).stream('a');
+  const order = rng.shuffle([...Array(n).keys()]);
+  const shardOf = new Int32Array(n);
+  order.forEach((v, i) => (shardOf[v] = Math.floor((i * m) / n)));
+  return shardOf;
+}
+
+describe('TransEpoch plan', () => {
+  it('k = round(log_base(n/m)), at least 1', () => {
+    expect(swapBatchSize(2000, 4, 2)).toBe(9); // log2(500) = 8.97
+    expect(swapBatchSize(10_000, 16, 2)).toBe(9); // log2(625) = 9.29
+    expect(swapBatchSize(2000, 4, 10)).toBe(3); // log10(500) = 2.70
+    expect(swapBatchSize(4, 4, 2)).toBe(1);
+  });
+
+  it('moves exactly the nodes whose shard changes, in batches of k per source shard, Δ apart', () => {
+    const n = 400;
+    const m = 4;
+    const oldS = assignment(n, m, 1);
+    const newS = assignment(n, m, 2);
+    const k = swapBatchSize(n, m, 2);
+    const plan = planTransEpoch(1, oldS, newS, m, k, 3_000_000, 10_000_000, 'rnd1', new RngRoot(5));
+    const changed = [...Array(n).keys()].filter((v) => oldS[v] !== newS[v]);
+    expect(plan.moves.map((x) => x.node).sort((a, b) => a - b)).toEqual(changed);
+    for (let j = 0; j < m; j++) {
+      const mine = plan.moves.filter((x) => x.fromShard === j);
+      const perBatch = new Map<number, number>();
+      for (const x of mine) {
+        perBatch.set(x.batch, (perBatch.get(x.batch) ?? 0) + 1);
+        expect(x.startUs).toBe(10_000_000 + (x.batch + 1) * 3_000_000);
+        expect(x.toShard).toBe(newS[x.node]);
+      }
+      const sizes = [...perBatch.values()];
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(k);
+      expect(sizes.filter((s) => s < k).length).toBeLessThanOrEqual(1); // only the last batch is short
+      expect(plan.batchesPerShard[j]).toBe(Math.ceil(mine.length / k));
+    }
+  });
+
+  it('is the same on every node (depends on rnd and the seed only) and changes with rnd', () => {
+    const oldS = assignment(200, 4, 1);
+    const newS = assignment(200, 4, 2);
+    const a = planTransEpoch(1, oldS, newS, 4, 5, 1000, 0, 'r', new RngRoot(3));
+    const b = planTransEpoch(1, oldS, newS, 4, 5, 1000, 0, 'r', new RngRoot(3));
+    const c = planTransEpoch(1, oldS, newS, 4, 5, 1000, 0, 'other', new RngRoot(3));
+    expect(b.moves).toEqual(a.moves);
+    expect(c.moves.map((x) => x.node)).not.toEqual(a.moves.map((x) => x.node));
+  });
+
+  it('keeps ≥ 2/3 of every shard voting when bootstraps finish within Δ, and not when they take far longer', () => {
+    const n = 2000;
+    const m = 4;
+    const oldS = assignment(n, m, 7);
+    const newS = assignment(n, m, 8);
+    const k = swapBatchSize(n, m, 2);
+    const delta = 3_000_000;
+    const plan = planTransEpoch(1, oldS, newS, m, k, delta, 0, 'x', new RngRoot(1));
+    for (const f of minVotingFraction(plan, oldS, m, () => delta / 2)) expect(f).toBeGreaterThanOrEqual(2 / 3);
+    // The checker can fail: joiners that never become ready drain the shards.
+    const slow = minVotingFraction(plan, oldS, m, () => 1e12);
+    expect(Math.min(...slow)).toBeLessThan(2 / 3);
+  });
+});
