@@ -1,5 +1,5 @@
-import type { RngRoot } from '../../../kernel/rng.js';
 import type { Micros } from '../../../kernel/time.js';
+import { swapBatches } from '../assignment/permutation.js';
 
 /**
  * TransEpoch (whitepaper §"Node-to-shard Transition Assignment Algorithm - TransEpoch", after OmniLedger
@@ -36,8 +36,8 @@ export interface TransEpochPlan {
 
 /**
  * Plan the swaps of epoch `epoch`. For each source shard j the movers are ordered by the permutation
- * π_{j,e} seeded from rnd_e (a keyed hash of (rnd, j, node), so every node computes the same order) and cut
- * into buckets of k; bucket b starts at epochStart + (b + 1)·Δ ("each batch waits Δ and then starts the swap").
+ * π_{j,e} seeded from rnd_e, so every node computes the same order, and cut
+ * into buckets of k (assignment/permutation.ts swapBatches, seeded by (rnd_e, j)); bucket b starts at epochStart + (b + 1)·Δ ("each batch waits Δ and then starts the swap").
  * New validators joining the system would use π_{0,e}; this model has a fixed validator set, so none do.
  */
 export function planTransEpoch(
@@ -49,7 +49,6 @@ export function planTransEpoch(
   deltaUs: Micros,
   epochStartUs: Micros,
   rnd: string,
-  rng: RngRoot,
 ): TransEpochPlan {
   const moversOf: number[][] = Array.from({ length: shards }, () => []);
   for (let v = 0; v < oldShardOf.length; v++) {
@@ -59,13 +58,13 @@ export function planTransEpoch(
   }
   const moves: Move[] = [];
   const batchesPerShard = moversOf.map((movers, j) => {
-    const key = (v: number) => rng.keyedUniform(`transepoch:${rnd}:${j}:${v}`);
-    const order = movers.map((v) => ({ v, h: key(v) })).sort((a, b) => a.h - b.h || a.v - b.v);
-    order.forEach(({ v }, i) => {
-      const batch = Math.floor(i / k);
-      moves.push({ node: v, fromShard: j, toShard: newShardOf[v]!, batch, startUs: epochStartUs + (batch + 1) * deltaUs });
+    const batches = swapBatches(movers, k, rnd, j);
+    batches.forEach((nodes, batch) => {
+      for (const v of nodes) {
+        moves.push({ node: v, fromShard: j, toShard: newShardOf[v]!, batch, startUs: epochStartUs + (batch + 1) * deltaUs });
+      }
     });
-    return Math.ceil(movers.length / k);
+    return batches.length;
   });
   moves.sort((a, b) => a.startUs - b.startUs || a.node - b.node);
   return { epoch, k, moves, batchesPerShard };
