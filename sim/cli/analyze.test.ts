@@ -124,6 +124,9 @@ describe('shard failure: Monte Carlo over permutationAssignment', () => {
     expect(w.lo).toBeCloseTo(0.0552, 3);
     expect(w.hi).toBeCloseTo(0.1744, 3);
     expect(wilson(0, 50).lo).toBe(0);
+    // The bounds at 0 and n successes are exact, not rounding residues (3200 once gave 1.08e-19).
+    expect(wilson(0, 3200).lo).toBe(0);
+    expect(wilson(3200, 3200).hi).toBe(1);
   });
 });
 

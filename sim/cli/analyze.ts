@@ -107,7 +107,8 @@ export function wilson(k: number, n: number, z = 1.959963984540054): { estimate:
   const z2 = z * z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { estimate: p, lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
+  // At k = 0 (k = n) the bound is exactly 0 (1); computed, it comes out as a rounding residue like 1e-19.
+  return { estimate: p, lo: k === 0 ? 0 : Math.max(0, centre - half), hi: k === n ? 1 : Math.min(1, centre + half) };
 }
 
 // ---- The analysis ----
