@@ -50,7 +50,8 @@ export class Committee {
   readonly quorum: number;
   readonly tree: CosiGraph;
   readonly star: CosiGraph;
-  private readonly indexOf = new Map<NodeId, number>();
+  /** Position of each node id in `members` (−1 for others): a dense array, this is on every message's path. */
+  private readonly indexOf: Int32Array;
 
   constructor(
     readonly members: readonly NodeId[],
@@ -61,7 +62,10 @@ export class Committee {
     this.quorum = Math.ceil((this.n + this.f + 1) / 2);
     this.tree = new CosiGraph(this.n, Math.max(1, treeBranching));
     this.star = new CosiGraph(this.n, Math.max(1, this.n - 1));
-    members.forEach((id, i) => this.indexOf.set(id, i));
+    let maxId = -1;
+    for (const id of members) if (id > maxId) maxId = id;
+    this.indexOf = new Int32Array(maxId + 1).fill(-1);
+    members.forEach((id, i) => (this.indexOf[id] = i));
   }
 
   graph(topology: Topology): CosiGraph {
@@ -74,7 +78,7 @@ export class Committee {
 
   /** Index of `id` in members, or -1 for a non-member. */
   memberIndex(id: NodeId): number {
-    return this.indexOf.get(id) ?? -1;
+    return id >= 0 && id < this.indexOf.length ? this.indexOf[id]! : -1;
   }
 
   positionOf(id: NodeId, view: number): number {
