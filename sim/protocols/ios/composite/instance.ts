@@ -1,0 +1,54 @@
+import type { Micros } from '../../../kernel/time.js';
+import type { NodeId, ProtocolEnv, ProtocolInstance, TxSet } from '../../types.js';
+import type { Layered } from '../layers.js';
+import { IosNode } from './node.js';
+import { IosWorld } from './world.js';
+
+export type IosInstance = ProtocolInstance<Layered<unknown>, Layered<unknown>> & {
+  readonly world: IosWorld;
+  readonly iosNodes: readonly IosNode[];
+};
+
+/**
+ * The IOS protocol (DESIGN §6), phase 1: EDS epochs, the permutation assignment, TransEpoch moves and one
+ * PoB shard per shard; every node is a validator. Cross-shard transactions (Atomix) are phase 2: their
+ * client batches are not admitted (entryNode returns −1). README.md in this folder lists the decisions.
+ */
+export function createIosInstance(env: ProtocolEnv): IosInstance {
+  const world = new IosWorld(env);
+  const iosNodes = world.validators.map((v) => new IosNode(v, world));
+  return {
+    name: 'ios',
+    shards: world.m,
+    nodes: iosNodes,
+    world,
+    iosNodes,
+    entryNode: (txs, now) => entryNode(world, txs, now),
+  };
+}
+
+/**
+ * Where a client batch goes: its input shard's PoB entry (ShardLeagues.entryNode's rule: a live believable
+ * validator by a keyed hash of the batch's first id, or the normal leader in one-league mode), leaving out
+ * believable validators that have moved to another shard. A cross-shard batch: −1 (Atomix is phase 2).
+ */
+export function entryNode(world: IosWorld, txs: TxSet, now: Micros): NodeId {
+  const book = world.book;
+  let shard = 0;
+  if (book && txs.count > 0) {
+    const seg = book.segmentIndexOf(txs.ranges[0]!);
+    if (book.isCross(seg)) return -1;
+    shard = book.inputShardOf(seg);
+  }
+  const leagues = world.leagues[shard];
+  if (!leagues) return -1;
+  const lead = leagues.leaderNode();
+  if (!lead) return -1;
+  if (leagues.plan.mode === 'one-league' || lead.mode === 'one-league') return lead.self;
+  const gone = world.departed[shard]!;
+  const live = lead.liveBelievable(now).filter((b) => !gone.has(b));
+  if (live.length === 0) return lead.self;
+  const first = txs.ranges[0] ?? 0;
+  const u = leagues.ctx.keyed(`pob:entry:${leagues.ctx.epoch}:${shard}:${first}`);
+  return live[Math.min(live.length - 1, Math.floor(u * live.length))]!;
+}

@@ -1,0 +1,331 @@
+import type { Micros } from '../../../kernel/time.js';
+import { NO_EFFECTS } from '../../types.js';
+import type { Effect, Input, NodeId, ProtocolNode, TxSet } from '../../types.js';
+import { EdsNode } from '../eds/index.js';
+import type { EdsLocalEvent, EdsMsg, EdsTimer } from '../eds/index.js';
+import { wrap, wrapEffects } from '../layers.js';
+import type { Layered } from '../layers.js';
+import { MIN_NORMAL_LEAGUE, NormalNode, PobSizes } from '../pob/index.js';
+import type { PobMsg, PobTimer } from '../pob/index.js';
+import type { Move } from '../transepoch/plan.js';
+import { TeSizes } from './messages.js';
+import type { TeMsg, TeTimer } from './messages.js';
+import type { EpochData, IosWorld } from './world.js';
+
+type L = Layered<unknown>;
+type Out = Effect<L, L>[];
+
+/** A move of this node in progress: started (left its old shard), not yet bootstrapped. */
+interface OwnMove {
+  readonly epoch: number;
+  readonly move: Move;
+  readonly total: number;
+}
+
+/**
+ * One IOS validator (DESIGN §6): the composite of its EdsNode (one for the run) and its PoB node(s) — the
+ * node of its current shard's leagues, plus, during a transition, the node of the shard it is leaving (it
+ * keeps serving that league until the reconfiguration drops it). Inputs are dispatched by layer: `eds` to
+ * the EdsNode, `pob` to the PoB node of the message's shard, `transepoch` to the composite itself. Every
+ * `local` note of the sub-machines is consumed here.
+ *
+ * Epoch clock: epoch e's EDS begins at e·E − lead (lead = E/2) by the composite's own timer; on EDS's
+ * `randomness` note for epoch e the node reads the assignment and the TransEpoch plan (IosWorld.epochData),
+ * arms one timer per batch start, and at each batch start: every node records the batch's movers as
+ * leaving their shard (and asks its own normal-league replica(s) for the reduced committee), and a mover
+ * starts its bootstrap (stateRequest → state from a member of the new shard; the state message's size is
+ * the bootstrap cost). Bootstrapped, it becomes a joiner of the new shard's normal league and announces
+ * `ready` to that shard; every member then asks its replica for the committee with the joiner, and the
+ * joiner starts on the Join of the block that carries it (bft/reconfig.ts).
+ */
+export class IosNode implements ProtocolNode<L, L> {
+  readonly self: NodeId;
+  readonly eds: EdsNode;
+  /** PoB nodes by shard: the current one and any the node still serves while leaving. */
+  readonly pob = new Map<number, ProtocolNode<PobMsg, PobTimer>>();
+  private readonly world: IosWorld;
+  /** The shard this node belongs to under the latest assignment it acted on. */
+  private shard_: number;
+  private data: EpochData;
+  /** Per shard: nodes that left it (their batch started) / bootstrapped joiners announced to it. */
+  private readonly leaving = new Map<number, Set<NodeId>>();
+  private readonly joining = new Map<number, Set<NodeId>>();
+  private moving: OwnMove | null = null;
+  /** Per shard this node left: the new committee's leader it was told of (bftReconfigured, member false). */
+  private readonly successor = new Map<number, NodeId>();
+  readonly stats = { moves: 0, statesServed: 0, reconfigRequests: 0 };
+
+  constructor(self: NodeId, world: IosWorld) {
+    this.self = self;
+    this.world = world;
+    this.data = world.genesis;
+    this.shard_ = this.data.shardOf[self]!;
+    const ios = world.ios;
+    const adversary = world.env.rng.keyedUniform(`ios:adversary:${self}`) < ios.adversaryFraction;
+    this.eds = new EdsNode({
+      self,
+      validators: world.validators,
+      deltaUs: world.deltaUs,
+      drp: ios.drp,
+      cpu: world.scenario.cpu,
+      rng: world.env.rng,
+      adversary,
+      nodeCount: world.n,
+      ...(world.n > 200 ? { lotteryCandidates: 20 } : {}),
+    });
+    const mine = world.leagues[this.shard_]!.nodeFor(self);
+    if (mine) this.pob.set(this.shard_, mine);
+  }
+
+  get shard(): number {
+    return this.shard_;
+  }
+  get epoch(): number {
+    return this.data.epoch;
+  }
+
+  step(now: Micros, input: Input<L, L>): readonly Effect<L, L>[] {
+    const out: Out = [];
+    switch (input.kind) {
+      case 'start': {
+        this.ownTimer(this.world.epochUs - this.world.leadUs, { kind: 'nextEpoch', epoch: 1 }, 1, out);
+        this.stepPob(now, this.shard_, { kind: 'start' }, out);
+        break;
+      }
+      case 'recover':
+        this.stepEds(now, { kind: 'recover' }, out);
+        for (const s of [...this.pob.keys()]) this.stepPob(now, s, { kind: 'recover' }, out);
+        break;
+      case 'txs':
+        this.onTxs(now, input.txs, out);
+        break;
+      case 'message': {
+        const w = input.msg;
+        if (w.layer === 'eds') this.stepEds(now, { kind: 'message', from: input.from, msg: w.inner as EdsMsg }, out);
+        else if (w.layer === 'pob') this.stepPob(now, w.shard, { kind: 'message', from: input.from, msg: w.inner as PobMsg }, out);
+        else if (w.layer === 'transepoch') this.onTeMessage(now, input.from, w.inner as TeMsg, out);
+        break;
+      }
+      case 'timer': {
+        const w = input.timer;
+        if (w.layer === 'eds') this.stepEds(now, { kind: 'timer', timer: w.inner as EdsTimer }, out);
+        else if (w.layer === 'pob') this.stepPob(now, w.shard, { kind: 'timer', timer: w.inner as PobTimer }, out);
+        else if (w.layer === 'transepoch') this.onTeTimer(now, w.inner as TeTimer, out);
+        break;
+      }
+    }
+    return out.length > 0 ? out : NO_EFFECTS;
+  }
+
+  // ---- sub-machines ----
+
+  private stepEds(now: Micros, input: Input<EdsMsg, EdsTimer>, out: Out): void {
+    const notes: EdsLocalEvent[] = [];
+    const effects = this.eds.step(now, input);
+    wrapEffects('eds', this.eds.epoch, -1, effects, out, (ev) => notes.push(ev as EdsLocalEvent));
+    for (const ev of notes) if (ev.type === 'randomness') this.onRandomness(now, ev.epoch, ev.rnd, out);
+    // leaderFailed: a behaviour record for PoB scores; unused in phase 1 (leagues are kept for the run).
+  }
+
+  private stepPob(now: Micros, shard: number, input: Input<PobMsg, PobTimer>, out: Out): void {
+    const node = this.pob.get(shard);
+    if (!node) return;
+    let membership = false;
+    const effects = node.step(now, input);
+    wrapEffects('pob', this.world.leagues[shard]!.ctx.epoch, shard, effects, out, (ev) => {
+      const t = (ev as { type?: unknown }).type;
+      // bftCommitted / bftReconfigured: a block boundary, where a lost or pending membership change is
+      // re-asked; slashed, pobRecheck, leagueMode: consumed (phase 1 keeps the leagues for the run).
+      if (t === 'bftCommitted' || t === 'bftReconfigured') membership = true;
+      if (t === 'bftReconfigured') {
+        const r = ev as { member: boolean; members: readonly NodeId[]; view: number };
+        if (!r.member && r.members.length > 0) this.successor.set(shard, r.members[r.view % r.members.length]!);
+      }
+    });
+    if (membership) this.askMembership(shard);
+  }
+
+  /** A client batch: to the PoB node of its input shard (the one entryNode chose this node for). */
+  private onTxs(now: Micros, txs: TxSet, out: Out): void {
+    const book = this.world.book;
+    let shard = this.shard_;
+    if (book && txs.count > 0) shard = book.inputShardOf(book.segmentIndexOf(txs.ranges[0]!));
+    if (!this.pob.has(shard)) shard = this.shard_;
+    const node = this.pob.get(shard);
+    const next = this.successor.get(shard);
+    if (node instanceof NormalNode && node.bft.replica === null && next !== undefined) {
+      // A batch routed to a leader that has just left its committee (the other members have not switched
+      // yet, so entryNode still sees it as leader): hand it to the new committee's leader, as bft's
+      // reconfiguration transfers a leaver's pending transactions.
+      const ctx = this.world.leagues[shard]!.ctx;
+      const sizes = new PobSizes(ctx.league.headerBytes, ctx.league.signatureBytes, ctx.txSizeBytes);
+      const msg: PobMsg = { type: 'handoff', txs };
+      out.push({ kind: 'send', to: next, msg: wrap('pob', ctx.epoch, shard, msg), sizeBytes: sizes.handoff(txs.count) });
+      return;
+    }
+    this.stepPob(now, shard, { kind: 'txs', txs }, out);
+  }
+
+  // ---- epochs and TransEpoch ----
+
+  private ownTimer(afterUs: Micros, timer: TeTimer, epoch: number, out: Out): void {
+    out.push({ kind: 'timer', afterUs: Math.max(0, afterUs), timer: wrap('transepoch', epoch, -1, timer) });
+  }
+
+  private onTeTimer(now: Micros, timer: TeTimer, out: Out): void {
+    if (timer.kind === 'nextEpoch') {
+      wrapEffects('eds', timer.epoch, -1, this.eds.begin(now, timer.epoch), out, () => undefined);
+      this.ownTimer(this.world.epochUs, { kind: 'nextEpoch', epoch: timer.epoch + 1 }, timer.epoch + 1, out);
+      return;
+    }
+    // A batch of this epoch's plan starts.
+    const data = this.data;
+    if (timer.epoch !== data.epoch || !data.plan) return;
+    const plan = data.plan;
+    for (const mv of plan.moves) {
+      if (mv.startUs !== timer.startUs) continue;
+      this.setOf(this.leaving, mv.fromShard).add(mv.node);
+      this.joining.get(mv.fromShard)?.delete(mv.node);
+      if (mv.node === this.self) this.startMove(data.epoch, mv, plan.moves.length, out);
+    }
+    for (const s of [...this.pob.keys()]) this.askMembership(s);
+  }
+
+  /** rnd_e is known here: read the assignment and the plan, arm the batch timers. */
+  private onRandomness(now: Micros, epoch: number, rnd: number, out: Out): void {
+    if (epoch <= this.data.epoch) return;
+    const data = this.world.epochData(epoch, rnd, this.data, now);
+    this.data = data;
+    const plan = data.plan!;
+    if (plan.moves.length === 0 && this.world.moveReady(epoch, 0)) {
+      out.push({ kind: 'trace', event: { type: 'epoch.ready', epoch } });
+    }
+    const starts = [...new Set(plan.moves.map((m) => m.startUs))].sort((a, b) => a - b);
+    for (const startUs of starts) this.ownTimer(startUs - now, { kind: 'batch', epoch, startUs }, epoch, out);
+  }
+
+  /** This node's batch starts: it leaves its old shard and asks a member of the new one for the state. */
+  private startMove(epoch: number, move: Move, total: number, out: Out): void {
+    if (this.moving) return; // still bootstrapping the previous move (epochs far shorter than a bootstrap)
+    this.moving = { epoch, move, total };
+    this.stats.moves++;
+    this.world.departed[move.fromShard]!.add(this.self);
+    const server = this.bootstrapServer(epoch, move);
+    const msg: TeMsg = { type: 'stateRequest', epoch, toShard: move.toShard };
+    out.push({ kind: 'send', to: server, msg: wrap('transepoch', epoch, move.toShard, msg), sizeBytes: TeSizes.stateRequest });
+  }
+
+  /**
+   * Who serves the state: a member that stays in the new shard (old and new shard both `toShard`), chosen
+   * by a keyed hash of (epoch, self); if none stays, any of the shard's previous members.
+   */
+  private bootstrapServer(epoch: number, move: Move): NodeId {
+    const prevOf = this.prevShardOf();
+    const newMembers = this.data.members[move.toShard]!;
+    let pool = newMembers.filter((v) => v !== this.self && prevOf[v] === move.toShard);
+    if (pool.length === 0) pool = [...prevOf.keys()].filter((v) => prevOf[v] === move.toShard && v !== this.self);
+    const u = this.world.env.rng.keyedUniform(`ios:bootstrap:${epoch}:${this.self}`);
+    return pool[Math.min(pool.length - 1, Math.floor(u * pool.length))]!;
+  }
+
+  /** The assignment the current plan moves from, rebuilt from the moves (stayers keep their shard). */
+  private prevShardOf(): Int32Array {
+    const prev = Int32Array.from(this.data.shardOf);
+    for (const mv of this.data.plan?.moves ?? []) prev[mv.node] = mv.fromShard;
+    return prev;
+  }
+
+  private onTeMessage(now: Micros, from: NodeId, msg: TeMsg, out: Out): void {
+    switch (msg.type) {
+      case 'stateRequest': {
+        // Serve the shard's state (phase 1: state bytes only; README "Bootstrap").
+        this.stats.statesServed++;
+        const reply: TeMsg = { type: 'state', epoch: msg.epoch, toShard: msg.toShard };
+        out.push({
+          kind: 'send',
+          to: from,
+          msg: wrap('transepoch', msg.epoch, msg.toShard, reply),
+          sizeBytes: TeSizes.stateOverhead + this.world.stateBytes,
+        });
+        return;
+      }
+      case 'state':
+        return this.onBootstrapped(now, msg, out);
+      case 'ready':
+        this.setOf(this.joining, msg.shard).add(msg.node);
+        this.leaving.get(msg.shard)?.delete(msg.node);
+        this.askMembership(msg.shard);
+        return;
+    }
+  }
+
+  /** The state arrived: join the new shard's normal league and tell its members. */
+  private onBootstrapped(now: Micros, msg: Extract<TeMsg, { type: 'state' }>, out: Out): void {
+    const mv = this.moving;
+    if (!mv || mv.epoch !== msg.epoch || mv.move.toShard !== msg.toShard) return;
+    this.moving = null;
+    const to = mv.move.toShard;
+    const leagues = this.world.leagues[to]!;
+    // A node that comes back to a shard it once served replaces its old (departed) PoB node there.
+    leagues.normalNodes.delete(this.self);
+    leagues.believableNodes.delete(this.self);
+    const joiner = leagues.addJoiner(this.self, leagues.ledger() ?? this.world.ledger);
+    this.pob.set(to, joiner);
+    this.shard_ = to;
+    this.stepPob(now, to, { kind: 'start' }, out);
+    const prevOf = this.prevShardOf();
+    const audience = new Set<NodeId>();
+    for (let v = 0; v < prevOf.length; v++) if (v !== this.self && (prevOf[v] === to || this.data.shardOf[v] === to)) audience.add(v);
+    const ready: TeMsg = { type: 'ready', epoch: mv.epoch, shard: to, node: this.self };
+    out.push({ kind: 'multicast', to: [...audience], msg: wrap('transepoch', mv.epoch, to, ready), sizeBytes: TeSizes.ready });
+    out.push({
+      kind: 'trace',
+      event: {
+        type: 'shard.move',
+        node: this.self,
+        fromShard: mv.move.fromShard,
+        toShard: to,
+        epoch: mv.epoch,
+        batch: mv.move.batch,
+        startUs: mv.move.startUs,
+        readyUs: now,
+      },
+    });
+    if (this.world.moveReady(mv.epoch, mv.total)) out.push({ kind: 'trace', event: { type: 'epoch.ready', epoch: mv.epoch } });
+  }
+
+  /**
+   * Ask this node's normal-league replica in `shard` (if it is a live member) for the committee it should
+   * have: the current one minus the nodes whose batch started, plus the bootstrapped joiners, never fewer
+   * than MIN_NORMAL_LEAGUE (a leaver then stays until a joiner replaces it). Every member asks; the leader
+   * of the next block acts (bft/reconfig.ts), so a view change loses nothing. Re-asked at every block.
+   */
+  private askMembership(shard: number): void {
+    const node = this.pob.get(shard);
+    if (!(node instanceof NormalNode)) return;
+    const r = node.bft.replica;
+    if (!r) return;
+    const committee = r.committee.members;
+    const inCommittee = new Set(committee);
+    const leave = this.leaving.get(shard);
+    const join = this.joining.get(shard);
+    if (leave) for (const v of [...leave]) if (!inCommittee.has(v)) leave.delete(v);
+    if (join) for (const v of [...join]) if (inCommittee.has(v)) join.delete(v);
+    if ((!leave || leave.size === 0) && (!join || join.size === 0)) return;
+    const desired = committee.filter((v) => !leave?.has(v));
+    for (const v of [...(join ?? [])].sort((a, b) => a - b)) desired.push(v);
+    for (const v of committee) {
+      if (desired.length >= MIN_NORMAL_LEAGUE) break;
+      if (!desired.includes(v)) desired.push(v);
+    }
+    if (desired.length === committee.length && desired.every((v) => inCommittee.has(v))) return;
+    this.stats.reconfigRequests++;
+    node.reconfigure(desired);
+  }
+
+  private setOf(map: Map<number, Set<NodeId>>, shard: number): Set<NodeId> {
+    let s = map.get(shard);
+    if (!s) map.set(shard, (s = new Set()));
+    return s;
+  }
+}

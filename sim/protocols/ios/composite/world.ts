@@ -1,0 +1,142 @@
+import { msToUs, secondsToUs } from '../../../kernel/time.js';
+import type { Micros } from '../../../kernel/time.js';
+import type { IosConfig, Scenario } from '../../../scenario/schema.js';
+import type { TxBook } from '../../../workload/book.js';
+import type { NodeId, ProtocolEnv } from '../../types.js';
+import { keyedPermutation, permutationAssignment, stakes } from '../assignment/index.js';
+import { ServiLedger, ShardLeagues } from '../pob/index.js';
+import { planTransEpoch, swapBatchSize } from '../transepoch/plan.js';
+import type { TransEpochPlan } from '../transepoch/plan.js';
+
+/** The label of the EDS step-6 permutation (assignment/permutation.ts default). */
+const PERMUTATION_LABEL = 'eds:permutation';
+
+/** One epoch's agreed data: rnd_e, the assignment it gives, and the TransEpoch plan from the previous one. */
+export interface EpochData {
+  readonly epoch: number;
+  readonly rnd: number;
+  readonly shardOf: Int32Array;
+  /** null for epoch 0 (genesis: nobody moves). */
+  readonly plan: TransEpochPlan | null;
+  /** Each shard's members in assignment (permutation) order. */
+  readonly members: readonly (readonly NodeId[])[];
+}
+
+/**
+ * What every IOS node of a run shares. Two kinds of content, kept apart:
+ *
+ * - **Agreed data** every node would compute alike from rnd_e and the scenario (the assignment, the plan,
+ *   the genesis stakes, the leagues object each node could build for itself). It is computed once per
+ *   (epoch, rnd) and cached here; each node reads it only after its own EDS told it rnd_e.
+ * - **Whole-run views** the host-side routing and the trace use, like bft's `entryNode` reading the
+ *   replicas: who has moved away from a shard (so client batches stop going to it), and how many moves of an
+ *   epoch are done (for the `epoch.ready` trace).
+ */
+export class IosWorld {
+  readonly scenario: Scenario;
+  readonly ios: IosConfig;
+  readonly env: ProtocolEnv;
+  readonly n: number;
+  readonly m: number;
+  readonly validators: readonly NodeId[];
+  readonly stake: Float64Array;
+  /** Genesis chain state (stake; Servi, contribution, behaviour fresh). */
+  readonly ledger: ServiLedger;
+  /** One ShardLeagues per shard, built at epoch 0 and kept for the run (README "Leagues"). */
+  readonly leagues: readonly ShardLeagues[];
+  readonly epochUs: Micros;
+  /** EDS for epoch e+1 begins this long before the boundary (e+1)·E. */
+  readonly leadUs: Micros;
+  readonly deltaUs: Micros;
+  /** TransEpoch batch size k = round(log_base(n/m)). */
+  readonly k: number;
+  /** Bytes a joiner downloads: stateBytesPerAccount × accounts / m (README "Bootstrap"). */
+  readonly stateBytes: number;
+  readonly book: TxBook | undefined;
+  /** Nodes that left shard s as believable validators: client batches no longer go to them there. */
+  readonly departed: Set<NodeId>[];
+  private readonly epochs = new Map<string, EpochData>();
+  private readonly latest = new Map<number, EpochData>();
+  private readonly movesDone = new Map<number, number>();
+  private readonly readyTraced = new Set<number>();
+
+  constructor(env: ProtocolEnv) {
+    const p = env.scenario.protocol;
+    if (p.type !== 'ios') throw new Error(`ios: scenario protocol is "${p.type}"`);
+    this.env = env;
+    this.scenario = env.scenario;
+    this.ios = p;
+    this.n = env.nodeCount;
+    this.m = env.scenario.shards;
+    this.book = env.book;
+    this.validators = Array.from({ length: this.n }, (_, i) => i);
+    this.stake = stakes(this.n, p.stake, env.stream('ios:stakes'));
+    this.ledger = new ServiLedger(this.validators.map((v) => [v, { stake: this.stake[v]! }] as const));
+    this.epochUs = secondsToUs(p.epochSeconds);
+    this.leadUs = Math.floor(this.epochUs / 2);
+    this.deltaUs = msToUs(p.deltaMs);
+    this.k = swapBatchSize(this.n, this.m, p.transEpoch.batchLogBase);
+    this.stateBytes = Math.ceil((p.transEpoch.stateBytesPerAccount * env.scenario.workload.accounts) / this.m);
+    this.departed = Array.from({ length: this.m }, () => new Set<NodeId>());
+
+    const rnd0 = env.rng.keyedUniform('ios:genesis');
+    const genesis = this.epochData(0, rnd0, null, 0);
+    const book = env.book;
+    const isBad = book ? (tx: number) => book.isInvalid(tx) || book.isDoubleSpend(tx) : () => false;
+    this.leagues = genesis.members.map(
+      (members, shard) =>
+        new ShardLeagues({
+          shard,
+          epoch: 0,
+          members,
+          ledger: this.ledger,
+          ios: p,
+          cpu: env.scenario.cpu,
+          txSizeBytes: env.scenario.workload.txSizeBytes,
+          keyed: (key) => env.rng.keyedUniform(key),
+          isBad,
+        }),
+    );
+  }
+
+  /** Genesis data (epoch 0). */
+  get genesis(): EpochData {
+    return this.latest.get(0)!;
+  }
+
+  /**
+   * The assignment and TransEpoch plan of epoch `epoch` for rnd_e = `rnd`, moving from `prev`'s assignment.
+   * Every node would compute the same from the same inputs, so the first node to ask computes it and the
+   * others read it. The plan's start is max(e·E, now) at that first node (README "Plan start").
+   */
+  epochData(epoch: number, rnd: number, prev: EpochData | null, now: Micros): EpochData {
+    const key = `${epoch}:${rnd}:${prev ? `${prev.epoch}:${prev.rnd}` : '-'}`;
+    const hit = this.epochs.get(key);
+    if (hit) return hit;
+    const shardOf = permutationAssignment(this.validators, rnd, this.m, this.n, PERMUTATION_LABEL);
+    const order = keyedPermutation(this.validators, rnd, PERMUTATION_LABEL);
+    const members: NodeId[][] = Array.from({ length: this.m }, () => []);
+    for (const v of order) members[shardOf[v]!]!.push(v);
+    const plan = prev
+      ? planTransEpoch(epoch, prev.shardOf, shardOf, this.m, this.k, this.deltaUs, Math.max(epoch * this.epochUs, now), String(rnd))
+      : null;
+    const data: EpochData = { epoch, rnd, shardOf, plan, members };
+    this.epochs.set(key, data);
+    if (!this.latest.has(epoch)) this.latest.set(epoch, data);
+    return data;
+  }
+
+  /**
+   * A move of epoch `epoch` finished bootstrapping. Returns true exactly once per epoch, for the call that
+   * completes the plan (or, for a plan with no move, for the first call with `total` 0).
+   */
+  moveReady(epoch: number, total: number): boolean {
+    const done = (this.movesDone.get(epoch) ?? 0) + (total > 0 ? 1 : 0);
+    this.movesDone.set(epoch, done);
+    if (done >= total && !this.readyTraced.has(epoch)) {
+      this.readyTraced.add(epoch);
+      return true;
+    }
+    return false;
+  }
+}
