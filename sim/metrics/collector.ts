@@ -19,7 +19,7 @@ export type { CollectorOptions, CrossShardTotals, InvariantTotals, MetricsTotals
  * Histogram.addUniform.
  *
  * Each id counts at most once per level: one IntervalSet per level (confirm, final, abort) remembers what
- * was counted. A second commit of an id at the same level is not counted again and is an invariant
+ * was counted. A second final commit of an id is not counted again and is an invariant
  * violation, as is an id both finalised and aborted (Atomix atomicity, DESIGN §6.7); neither throws, both
  * are counted in `invariants`. A final confirmation is also a confirmation, for an id never soft-confirmed.
  * An id aborted twice counts once and is no violation: several input shards may each reject it.
@@ -54,6 +54,12 @@ export class MetricsCollector {
   private readonly blocks: number[];
   private totals = { offered: 0, confirmed: 0, finalized: 0, aborted: 0, crossOffered: 0, crossCommitted: 0, crossAborted: 0 };
   private readonly inv: InvariantTotals = { checked: 0, violations: 0, duplicateCommits: 0, finalAndAborted: 0 };
+  /**
+   * Soft confirmations of ids already confirmed. Not a violation: in a forking chain (DPoS, IOST mainnet)
+   * a transaction confirmed in a block that is later orphaned is confirmed again in the winning block.
+   * Only its first confirmation counts for latency. A second *final* commit is a violation.
+   */
+  reconfirmed = 0;
   private finished = false;
   /** State of the commit being processed, for `commitPart` (bound once, so a commit allocates no closure). */
   private readonly part = {
@@ -130,7 +136,7 @@ export class MetricsCollector {
       newConfirm = this.confirmedIds.add(s, e);
     } else {
       newConfirm = this.confirmedIds.add(s, e);
-      this.inv.duplicateCommits += n - newConfirm;
+      this.reconfirmed += n - newConfirm;
     }
     p.confirmed += newConfirm;
     p.pendingConfirm += newConfirm;

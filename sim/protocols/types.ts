@@ -89,6 +89,10 @@ export interface ProtocolInstance<M, T> {
   entryNode(txs: TxSet, now: Micros): NodeId;
   /** Number of shards the protocol runs (1 for unsharded protocols). */
   readonly shards: number;
+  /** The protocol's own invariant checks (e.g. Atomix's atomicity), added to summary.invariants. */
+  invariants?(): { checked: number; violations: number };
+  /** Head − last irreversible block, sampled at each produced block, for summary.finalityLagBlocks. */
+  finalityLagBlocks?(): readonly number[];
 }
 
 export interface ProtocolDefinition {

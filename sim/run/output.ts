@@ -7,6 +7,8 @@ import { metricsCsv } from '../metrics/csv.js';
 import { gini, nakamoto } from '../metrics/decentralization.js';
 import { usToSeconds } from '../kernel/time.js';
 import type { RunResult } from './runner.js';
+import type { ProtocolInstance } from '../protocols/types.js';
+import { Histogram } from '../metrics/histogram.js';
 
 export type TraceFormat = 'columnar' | 'ndjson' | 'none';
 
@@ -31,7 +33,7 @@ export function summarize(run: RunResult, wallSeconds: number): Summary {
     epochs: null,
     // Idle = windows in which the protocol processes nothing by design (a PoW window); BFT has none.
     idleSeconds: 0,
-    finalityLagBlocks: null,
+    finalityLagBlocks: finalityLag(run.host.instance),
     decentralization: { gini: gini(blocks), nakamoto: nakamoto(blocks) },
     invariants: addInvariants(m.invariants, protocolInvariants(run.host.instance)),
   });
@@ -46,16 +48,18 @@ function addInvariants(a: Invariants, b: Invariants): Invariants {
   return { checked: a.checked + b.checked, violations: a.violations + b.violations };
 }
 
-/**
- * Hook for a protocol's own invariant checks (e.g. Atomix: never committed in one shard and aborted in
- * another, never spent twice): an instance that has a method `invariants(): { checked, violations }` has
- * it added to the metrics' once-per-level check. None does yet; {0, 0} then.
- */
-function protocolInvariants(instance: unknown): Invariants {
-  const f = (instance as { invariants?: unknown }).invariants;
-  if (typeof f !== 'function') return { checked: 0, violations: 0 };
-  const r = (f as () => Partial<Invariants>).call(instance);
-  return { checked: r.checked ?? 0, violations: r.violations ?? 0 };
+/** A protocol's own invariant checks (ProtocolInstance.invariants), added to the metrics' once-per-level check. */
+function protocolInvariants(instance: ProtocolInstance<unknown, unknown>): Invariants {
+  return instance.invariants?.() ?? { checked: 0, violations: 0 };
+}
+
+/** Finality lag in blocks for chain protocols (ProtocolInstance.finalityLagBlocks); null for the others. */
+function finalityLag(instance: ProtocolInstance<unknown, unknown>): Histogram | null {
+  const samples = instance.finalityLagBlocks?.();
+  if (!samples || samples.length === 0) return null;
+  const h = new Histogram();
+  for (const lag of samples) h.add(lag);
+  return h;
 }
 
 /**

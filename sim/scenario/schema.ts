@@ -194,7 +194,81 @@ export const IosParams = z.strictObject({
   adversaryFraction: z.number().min(0).max(1).default(0).describe('fraction of validators that are Byzantine (crash-silent in consensus)'),
 });
 
-export const Protocol = z.discriminatedUnion('type', [BftParams, IosParams]);
+/** Voters' stake for the DPoS-style elections (dpos, iost-mainnet): one voter per node, drawn from a seeded stream. */
+const VoterStake = z
+  .strictObject({
+    distribution: z.enum(['equal', 'pareto']).default('pareto'),
+    paretoAlpha: z.number().gt(0).default(1.16).describe('Pareto tail index (1.16: the 80/20 rule)'),
+  })
+  .prefault({});
+
+/** How a client batch reaches the producers: the entry node relays it (sim/protocols/dpos/README.md). */
+const TxRelay = z
+  .enum(['current-and-next', 'all-producers'])
+  .default('current-and-next')
+  .describe('the entry node forwards each batch to the producer of the current turn and of the next turn, or to every scheduled producer');
+
+/** How a new block reaches the other producers. */
+const BlockRelay = z
+  .enum(['direct', 'gossip'])
+  .default('direct')
+  .describe(
+    'direct: the producer uploads a copy to every other producer (a complete graph; the next producer first); ' +
+      'gossip: flooded over the overlay among the producers (fewer uploads per node, more hops)',
+  );
+
+/**
+ * EOS DPoS (EOSIO whitepaper v2; eosio 1.x/2.0 libraries/chain). Defaults are eosio's constants:
+ * config::block_interval_ms = 500, config::producer_repetitions = 12, eosio.system's 21 active producers
+ * and 30 votes per voter, max_block_net_usage = 1 MiB. sim/protocols/dpos/README.md has the details.
+ */
+export const DposParams = z.strictObject({
+  type: z.literal('dpos'),
+  producers: z.int().min(1).default(21).describe('size of the active schedule (eosio.system: top 21 by votes)'),
+  blockIntervalMs: z.number().positive().default(500).describe('eosio config::block_interval_ms'),
+  blocksPerProducer: z.int().min(1).default(12).describe('consecutive blocks per producer turn (eosio config::producer_repetitions)'),
+  maxBlockBytes: z.int().positive().default(1_048_576).describe('block size cap, bytes (eosio max_block_net_usage = 1 MiB)'),
+  maxVotesPerVoter: z.int().min(1).max(30).default(30).describe('producers one voter may vote for (eosio.system voteproducer: at most 30)'),
+  stake: VoterStake,
+  finality: z
+    .enum(['two-stage', 'one-stage'])
+    .default('two-stage')
+    .describe('two-stage: pre-3.x dpos_proposed_irreversible_blocknum then dpos_irreversible_blocknum; one-stage: irreversible once ⌊2N/3⌋+1 producers built on it'),
+  txRelay: TxRelay,
+  blockRelay: BlockRelay,
+  gossipToAllNodes: z.boolean().default(false).describe('also gossip every block to the non-producer nodes'),
+  headerBytes: z.int().positive().default(200).describe('block header bytes (eosio block_header + producer_signature ≈ 200)'),
+  signatureBytes: z.int().positive().default(65).describe('secp256k1 compact signature (eosio)'),
+});
+
+/**
+ * IOST mainnet PoB as go-iost deployed it (consensus/pob, core/blockcache, config/genesis/contract/
+ * vote_producer.js). sim/protocols/iost-mainnet/README.md has the details and sources.
+ */
+export const IostMainnetParams = z.strictObject({
+  type: z.literal('iost-mainnet'),
+  witnesses: z.int().min(1).default(17).describe('witnesses in the pending list (mainnet: 17)'),
+  blockIntervalMs: z.number().positive().default(500).describe('go-iost common.BlockInterval'),
+  blocksPerSlot: z.int().min(1).default(6).describe('blocks per witness per 3 s slot (go-iost common.BlockNumPerWitness)'),
+  voteIntervalBlocks: z.int().min(1).default(1200).describe('the witness list is re-elected every this many blocks (vote_producer.js VOTE_STAT_INTERVAL)'),
+  scoreReduction: z
+    .number()
+    .min(0)
+    .default(0.1)
+    .describe('an elected witness loses this fraction of the average score at each stat (vote_producer.js: scoreTotal / (count · 10))'),
+  scoreHalvingIntervalBlocks: z.int().min(1).default(31_104_000).describe('every score is halved this often (vote_producer.js SCORE_DECREASE_INTERVAL)'),
+  halveDeadWitnessScore: z.boolean().default(true).describe('a listed witness that produced no block since the last stat is dropped and its score halved (vote_producer.js isDead)'),
+  maxBlockBytes: z.int().positive().default(1_048_576).describe('block size cap, bytes (our choice, equal to EOS for a fair comparison)'),
+  maxVotesPerVoter: z.int().min(1).default(30).describe('candidates one voter votes for (go-iost has no such cap; 30 as in EOS)'),
+  stake: VoterStake,
+  txRelay: TxRelay,
+  blockRelay: BlockRelay,
+  gossipToAllNodes: z.boolean().default(false).describe('also gossip every block to the non-witness nodes (otherwise they get headers only)'),
+  headerBytes: z.int().positive().default(200),
+  signatureBytes: z.int().positive().default(64).describe('ed25519 signature (go-iost witnesses sign with ed25519)'),
+});
+
+export const Protocol = z.discriminatedUnion('type', [BftParams, IosParams, DposParams, IostMainnetParams]);
 
 export const Output = z.strictObject({
   traceLevel: z.enum(['summary', 'messages']).default('summary'),
@@ -287,3 +361,5 @@ export type CpuConfig = Scenario['cpu'];
 export type WorkloadConfig = Scenario['workload'];
 export type BftConfig = z.output<typeof BftParams>;
 export type IosConfig = z.output<typeof IosParams>;
+export type DposConfig = z.output<typeof DposParams>;
+export type IostMainnetConfig = z.output<typeof IostMainnetParams>;

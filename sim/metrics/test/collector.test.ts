@@ -89,17 +89,18 @@ describe('MetricsCollector', () => {
     expect(c.finish(0, () => {}).crossShard).toBeNull();
   });
 
-  it('a second commit at the same level is not counted again and is a violation, not an exception', () => {
+  it('a second final commit is not counted again and is a violation; a second soft confirmation (a fork re-inclusion) is not', () => {
     const c = new MetricsCollector({ bucketUs: S, book: bookOf([{ count: 100, t0: 0, t1: 1000 }]) });
     c.commit('confirm', txSetOf([0, 50]), 10_000);
-    c.commit('confirm', txSetOf([40, 60]), 20_000); // 40..49 again
+    c.commit('confirm', txSetOf([40, 60]), 20_000); // 40..49 re-confirmed: a reorg re-included them
     c.commit('final', txSetOf([0, 30]), 30_000); // already confirmed: fine
     c.commit('final', txSetOf([20, 30, 70, 80]), 40_000); // 20..29 again at final
     c.commit('final', txSetOf([50, 60]), 50_000);
     const t = c.finish(S, () => {});
     expect([t.confirmed, t.finalized]).toEqual([70, 50]);
-    expect(t.invariants.duplicateCommits).toBe(10 + 10);
-    expect(t.invariants.violations).toBe(20);
+    expect(t.invariants.duplicateCommits).toBe(10);
+    expect(t.invariants.violations).toBe(10);
+    expect(c.reconfirmed).toBe(10);
     expect(t.invariants.checked).toBe(50 + 20 + 30 + 20 + 10);
   });
 
