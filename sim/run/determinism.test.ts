@@ -39,6 +39,20 @@ describe('same scenario + same seed ⇒ same trace and summary', () => {
   });
 });
 
+describe('baselines through the real host and network', () => {
+  it.each(['dpos-default', 'iost-mainnet-default'])('%s: same seed, same trace; finality lag reported; no invariant violations', (name) => {
+    const scenario = loadScenario(`scenarios/${name}.json`);
+    const a = summarize(runScenario(scenario, { untilSeconds: 60 }), 0);
+    const b = summarize(runScenario(scenario, { untilSeconds: 60 }), 0);
+    expect(a.traceHash).toBe(b.traceHash);
+    expect(a.tx.committed + a.tx.pending).toBe(a.tx.offered);
+    expect(a.latencyMs.confirm).not.toBeNull();
+    expect(a.finalityLagBlocks).not.toBeNull();
+    expect(a.invariants.checked).toBeGreaterThan(0);
+    expect(a.invariants.violations).toBe(0);
+  });
+});
+
 describe('golden trace', () => {
   // Pins the exact event flow of a 7-validator committee with a leader crash (bft-tiny). If a change
   // alters it on purpose, regenerate with UPDATE_GOLDEN=1 and review the diff like code.

@@ -14,7 +14,10 @@ export class RangeSet {
   }
 
   add(txs: TxSet): void {
-    const a = txs.ranges;
+    // The merge below needs sorted input; a block's ranges need not be (a fork switch puts older
+    // transactions back at the front of the mempool). Unsorted, the set lost its order and subtractFrom's
+    // binary search missed ids it held: the same transaction was packed into two canonical blocks.
+    const a = sortedRanges(txs).ranges;
     if (a.length === 0) return;
     const out: number[] = [];
     let i = 0;
