@@ -1,4 +1,4 @@
-/** A tiny seeded generator for tests (Numerical Recipes LCG, 32-bit); never Math.random. */
+/** A tiny seeded generator for tests (Numerical Recipes LCG, 32-bit), so tests draw no unseeded numbers. */
 export function lcg(seed: number): () => number {
   let s = seed >>> 0;
   return () => {

@@ -2,6 +2,7 @@ import type { NodeId, ProtocolDefinition, ProtocolEnv, ProtocolInstance, TxSet }
 import { ChainRecorder, ProducerChainNode, eosAdvance, genesisBlock } from './chain.js';
 import type { ChainMsg, ChainRules, ChainTimer } from './chain.js';
 import { castVotes, drawStakes, topByVotes } from './election.js';
+import { buildChainNodes } from './nodes.js';
 
 /**
  * EOS DPoS (`protocol.type = "dpos"`; EOSIO whitepaper v2, eosio 1.x/2.0). Every node is a voter and a
@@ -46,28 +47,7 @@ export function createDposInstance(env: ProtocolEnv): ChainInstance {
     advance: (parent, producer, height) => eosAdvance(parent, producer, height, twoStage),
   };
   const genesis = genesisBlock(schedule);
-  const recorder = new ChainRecorder();
-  const chainNodes: ProducerChainNode[] = [];
-  for (let self = 0; self < n; self++) {
-    chainNodes.push(
-      new ProducerChainNode({
-        self,
-        nodeCount: n,
-        rules,
-        genesis,
-        cpu: env.scenario.cpu,
-        txSizeBytes: env.scenario.workload.txSizeBytes,
-        maxBlockBytes: params.maxBlockBytes,
-        headerBytes: params.headerBytes,
-        signatureBytes: params.signatureBytes,
-        txRelay: params.txRelay,
-        gossipToAllNodes: params.gossipToAllNodes,
-        blockRelay: params.blockRelay,
-        recorder,
-        rotating: false,
-      }),
-    );
-  }
+  const { chainNodes, recorder } = buildChainNodes(env, params, rules, genesis, false);
   return {
     name: 'dpos',
     nodes: chainNodes,

@@ -1,7 +1,5 @@
 import type { NodeId, ProtocolDefinition, ProtocolEnv, ProtocolInstance } from '../types.js';
 import {
-  ChainRecorder,
-  ProducerChainNode,
   castVotes,
   distinctQuorum,
   drawStakes,
@@ -12,6 +10,7 @@ import {
 } from '../dpos/index.js';
 import type { ChainBlock, ChainInstance, ChainRules, HeaderState } from '../dpos/index.js';
 import type { IostMainnetConfig } from '../../scenario/schema.js';
+import { buildChainNodes } from '../dpos/nodes.js';
 
 /**
  * IOST mainnet Proof-of-Believability as go-iost deployed it (`protocol.type = "iost-mainnet"`):
@@ -111,28 +110,7 @@ export function createIostMainnetInstance(env: ProtocolEnv): IostInstance {
     },
   };
   const genesis = genesisBlock(schedule, new Map<NodeId, number>());
-  const recorder = new ChainRecorder();
-  const chainNodes: ProducerChainNode[] = [];
-  for (let self = 0; self < n; self++) {
-    chainNodes.push(
-      new ProducerChainNode({
-        self,
-        nodeCount: n,
-        rules,
-        genesis,
-        cpu: env.scenario.cpu,
-        txSizeBytes: env.scenario.workload.txSizeBytes,
-        maxBlockBytes: params.maxBlockBytes,
-        headerBytes: params.headerBytes,
-        signatureBytes: params.signatureBytes,
-        txRelay: params.txRelay,
-        gossipToAllNodes: params.gossipToAllNodes,
-        blockRelay: params.blockRelay,
-        recorder,
-        rotating: true,
-      }),
-    );
-  }
+  const { chainNodes, recorder } = buildChainNodes(env, params, rules, genesis, true);
   return {
     name: 'iost-mainnet',
     nodes: chainNodes,
