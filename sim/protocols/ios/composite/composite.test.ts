@@ -3,8 +3,9 @@ import { iosScenario, runIos } from './testworld.js';
 import type { IosRun } from './testworld.js';
 
 /**
- * The IOS composite (phase 1) in the real world model: 120 nodes, 4 shards, 60 s epochs, 200 s, 200 tx/s
- * offered, locality 1 (no cross-shard transaction). README.md in this folder has the numbers of this world.
+ * The IOS composite in the real world model: 120 nodes, 4 shards, 60 s epochs, 200 tx/s offered. Phase 1:
+ * 200 s, locality 1 (no cross-shard transaction). Phase 2: 100 s, shardMapping 'hash' (75 % cross-shard,
+ * through Atomix), 2 % double spends. README.md in this folder has the numbers of these worlds.
  */
 
 const S = 1_000_000;
@@ -95,26 +96,92 @@ describe('IOS composite, phase 1 (EDS epochs + TransEpoch + PoB per shard)', () 
   });
 });
 
-describe('IOS composite, phase 1: cross-shard batches', () => {
-  it('are not admitted (entryNode −1; Atomix is phase 2) while intra-shard ones are', () => {
-    const run = runIos(iosScenario({ durationSeconds: 20, workload: { offeredTps: 200, shardMapping: 'locality', locality: 0.5, accounts: 10_000 } }));
+function abortedIds(run: IosRun): Uint8Array {
+  const out = new Uint8Array(run.instance.world.book!.count);
+  for (const a of run.aborts) for (let i = 0; i < a.ranges.length; i += 2) for (let id = a.ranges[i]!; id < a.ranges[i + 1]!; id++) out[id] = 1;
+  return out;
+}
+
+describe('IOS composite, phase 2: cross-shard transactions through Atomix', () => {
+  // shardMapping 'hash' at 4 equal shards: 1 − Σw² = 0.75 of the transactions are cross-shard.
+  const scenario = () =>
+    iosScenario({ durationSeconds: 100, workload: { offeredTps: 200, shardMapping: 'hash', doubleSpendFraction: 0.02, accounts: 10_000 } });
+  let run: IosRun;
+  beforeAll(() => {
+    run = runIos(scenario());
+  });
+
+  it('cross-shard batches go to a driver (the entry of their input shard) and their transactions get final', () => {
     const book = run.instance.world.book!;
+    const levels = confirmedLevels(run);
+    const aborted = abortedIds(run);
+    const endUs = run.scenario.durationSeconds * S;
     let cross = 0;
-    let intra = 0;
+    let crossFinal = 0;
+    let crossOk = 0;
+    const missing: number[] = [];
     for (const b of run.batches) {
-      const isCross = book.isCross(book.segmentIndexOf(b.ranges[0]!));
-      if (isCross) {
-        cross++;
-        expect(b.entry).toBe(-1);
-      } else {
-        intra++;
-        expect(b.entry).toBeGreaterThanOrEqual(0);
+      expect(b.entry).toBeGreaterThanOrEqual(0);
+      for (let i = 0; i < b.ranges.length; i += 2) {
+        for (let id = b.ranges[i]!; id < b.ranges[i + 1]!; id++) {
+          if (!book.isCross(book.segmentIndexOf(id))) continue;
+          cross++;
+          if (levels[id]! & 2) crossFinal++;
+          if (book.isDoubleSpend(id) || book.isInvalid(id)) continue;
+          expect(aborted[id]).toBe(0);
+          if (b.t > endUs - 20 * S) continue;
+          crossOk++;
+          if (!(levels[id]! & 2)) missing.push(id);
+        }
       }
     }
-    expect(cross).toBeGreaterThan(0);
-    expect(intra).toBeGreaterThan(0);
+    expect(cross).toBeGreaterThan(0.65 * run.metrics.offered);
+    expect(cross).toBeLessThan(0.85 * run.metrics.offered);
+    expect(crossOk).toBeGreaterThan(0);
+    expect(crossFinal).toBeGreaterThan(0.8 * cross);
+    expect(missing.slice(0, 5)).toEqual([]); // every valid cross-shard tx handed over > 20 s before the end is final
+  });
+
+  it('cross-shard double spends are aborted and never final; cross-shard ids get no soft confirmation', () => {
+    const book = run.instance.world.book!;
+    const aborted = abortedIds(run);
+    const endUs = run.scenario.durationSeconds * S;
+    const confirmOnly = new Uint8Array(book.count);
+    for (const c of run.commits) if (c.level === 'confirm') for (let i = 0; i < c.ranges.length; i += 2) for (let id = c.ranges[i]!; id < c.ranges[i + 1]!; id++) confirmOnly[id] = 1;
     const levels = confirmedLevels(run);
-    for (const b of run.batches) if (b.entry < 0) for (let id = b.ranges[0]!; id < b.ranges[1]!; id++) expect(levels[id]).toBe(0);
-    expect(run.metrics.finalized).toBeGreaterThan(0);
+    let doubleSpends = 0;
+    for (const b of run.batches) {
+      for (let id = b.ranges[0]!; id < b.ranges[b.ranges.length - 1]!; id++) {
+        if (!book.isCross(book.segmentIndexOf(id))) continue;
+        expect(confirmOnly[id]).toBe(0);
+        if (!book.isDoubleSpend(id)) continue;
+        doubleSpends++;
+        expect(levels[id]).toBe(0);
+        if (b.t < endUs - 20 * S) expect(aborted[id]).toBe(1);
+      }
+    }
+    expect(doubleSpends).toBeGreaterThan(50);
+    expect(run.metrics.invariants.violations).toBe(0); // no id both final and aborted, none final twice
+  });
+
+  it('invariants(): Atomix checks pass; committed + aborted + pending = offered', () => {
+    const inv = run.instance.invariants!();
+    expect(inv.checked).toBeGreaterThan(0);
+    expect(inv.violations).toBe(0);
+    const ax = run.instance.world.atomix!;
+    const o = ax.outcome();
+    expect(ax.invariants.log).toEqual([]);
+    expect(o.offered).toBeGreaterThan(0);
+    expect(o.committed + o.aborted + o.pending).toBe(o.offered);
+    expect(o.committed).toBeGreaterThan(0.8 * o.offered);
+    expect(o.aborted).toBeGreaterThan(0);
+    expect(o.abortedStillLocked).toBe(0);
+    expect(ax.invariants.summary().violations).toBe(0);
+  });
+
+  it('is deterministic: the same seed gives the same trace hash', () => {
+    const again = runIos(scenario());
+    expect(again.trace.hashHex()).toBe(run.trace.hashHex());
+    expect(again.trace.count).toBe(run.trace.count);
   });
 });

@@ -11,12 +11,13 @@ export type IosInstance = ProtocolInstance<Layered<unknown>, Layered<unknown>> &
 
 /**
  * The IOS protocol (DESIGN §6), phase 1: EDS epochs, the permutation assignment, TransEpoch moves and one
- * PoB shard per shard; every node is a validator. Cross-shard transactions (Atomix) are phase 2: their
- * client batches are not admitted (entryNode returns −1). README.md in this folder lists the decisions.
+ * PoB shard per shard; every node is a validator. Cross-shard transactions go through Atomix (phase 2):
+ * `invariants()` is the Atomix checker's summary. README.md in this folder lists the decisions.
  */
 export function createIosInstance(env: ProtocolEnv): IosInstance {
   const world = new IosWorld(env);
   const iosNodes = world.validators.map((v) => new IosNode(v, world));
+  const atomix = world.atomix;
   return {
     name: 'ios',
     shards: world.m,
@@ -24,20 +25,23 @@ export function createIosInstance(env: ProtocolEnv): IosInstance {
     world,
     iosNodes,
     entryNode: (txs, now) => entryNode(world, txs, now),
+    ...(atomix ? { invariants: () => atomix.summary() } : {}),
   };
 }
 
 /**
  * Where a client batch goes: its input shard's PoB entry (ShardLeagues.entryNode's rule: a live believable
  * validator by a keyed hash of the batch's first id, or the normal leader in one-league mode), leaving out
- * believable validators that have moved to another shard. A cross-shard batch: −1 (Atomix is phase 2).
+ * believable validators that have moved to another shard. A cross-shard batch: the same rule for its first
+ * input shard; that node drives it through Atomix (−1 only without a book).
  */
 export function entryNode(world: IosWorld, txs: TxSet, now: Micros): NodeId {
   const book = world.book;
   let shard = 0;
   if (book && txs.count > 0) {
     const seg = book.segmentIndexOf(txs.ranges[0]!);
-    if (book.isCross(seg)) return -1;
+    // A cross-shard batch goes to its driver: the entry of its (first) input shard (README "Cross-shard").
+    if (book.isCross(seg) && !world.atomix) return -1;
     shard = book.inputShardOf(seg);
   }
   const leagues = world.leagues[shard];

@@ -8,6 +8,10 @@ import type { Layered } from '../layers.js';
 import { MIN_NORMAL_LEAGUE, NormalNode, PobSizes } from '../pob/index.js';
 import type { PobMsg, PobTimer } from '../pob/index.js';
 import type { Move } from '../transepoch/plan.js';
+import type { BftCommitted } from '../../bft/extensions.js';
+import { AtomixClient, quorumOf } from '../atomix/index.js';
+import type { AtomixDeliver, AtomixEffect, AtomixMsg, AtomixTimer } from '../atomix/index.js';
+import { splitCross } from './atomix.js';
 import { TeSizes } from './messages.js';
 import type { TeMsg, TeTimer } from './messages.js';
 import type { EpochData, IosWorld } from './world.js';
@@ -54,6 +58,10 @@ export class IosNode implements ProtocolNode<L, L> {
   /** Per shard this node left: the new committee's leader it was told of (bftReconfigured, member false). */
   private readonly successor = new Map<number, NodeId>();
   readonly stats = { moves: 0, statesServed: 0, reconfigRequests: 0 };
+  /** This node's Atomix driver, made on its first cross-shard batch (README "Cross-shard"). */
+  private client_: AtomixClient | null = null;
+  /** The shards the driver's contactOf was asked for, in order: the envelope shard of each send it makes. */
+  private contactShards: number[] = [];
 
   constructor(self: NodeId, world: IosWorld) {
     this.self = self;
@@ -77,6 +85,10 @@ export class IosNode implements ProtocolNode<L, L> {
     if (mine) this.pob.set(this.shard_, mine);
   }
 
+  get client(): AtomixClient | null {
+    return this.client_;
+  }
+
   get shard(): number {
     return this.shard_;
   }
@@ -95,6 +107,7 @@ export class IosNode implements ProtocolNode<L, L> {
       case 'recover':
         this.stepEds(now, { kind: 'recover' }, out);
         for (const s of [...this.pob.keys()]) this.stepPob(now, s, { kind: 'recover' }, out);
+        if (this.client_) this.stepClient(now, { kind: 'recover' }, out);
         break;
       case 'txs':
         this.onTxs(now, input.txs, out);
@@ -104,6 +117,7 @@ export class IosNode implements ProtocolNode<L, L> {
         if (w.layer === 'eds') this.stepEds(now, { kind: 'message', from: input.from, msg: w.inner as EdsMsg }, out);
         else if (w.layer === 'pob') this.stepPob(now, w.shard, { kind: 'message', from: input.from, msg: w.inner as PobMsg }, out);
         else if (w.layer === 'transepoch') this.onTeMessage(now, input.from, w.inner as TeMsg, out);
+        else if (w.layer === 'atomix') this.onAtomixMessage(now, input.from, w.shard, w.inner as AtomixMsg, out);
         break;
       }
       case 'timer': {
@@ -111,6 +125,7 @@ export class IosNode implements ProtocolNode<L, L> {
         if (w.layer === 'eds') this.stepEds(now, { kind: 'timer', timer: w.inner as EdsTimer }, out);
         else if (w.layer === 'pob') this.stepPob(now, w.shard, { kind: 'timer', timer: w.inner as PobTimer }, out);
         else if (w.layer === 'transepoch') this.onTeTimer(now, w.inner as TeTimer, out);
+        else if (w.layer === 'atomix' && this.client_) this.stepClient(now, { kind: 'timer', timer: w.inner as AtomixTimer }, out);
         break;
       }
     }
@@ -131,9 +146,11 @@ export class IosNode implements ProtocolNode<L, L> {
     const node = this.pob.get(shard);
     if (!node) return;
     let membership = false;
-    const effects = node.step(now, input);
+    const committed: BftCommitted[] = [];
+    const effects = this.withoutCrossCommits(node.step(now, input));
     wrapEffects('pob', this.world.leagues[shard]!.ctx.epoch, shard, effects, out, (ev) => {
       const t = (ev as { type?: unknown }).type;
+      if (t === 'bftCommitted' && (ev as BftCommitted).leader) committed.push(ev as BftCommitted);
       // bftCommitted / bftReconfigured: a block boundary, where a lost or pending membership change is
       // re-asked; slashed, pobRecheck, leagueMode: consumed (phase 1 keeps the leagues for the run).
       if (t === 'bftCommitted' || t === 'bftReconfigured') membership = true;
@@ -143,14 +160,85 @@ export class IosNode implements ProtocolNode<L, L> {
       }
     });
     if (membership) this.askMembership(shard);
+    for (const ev of committed) this.onShardBlockFinal(now, shard, node, ev, out);
   }
 
-  /** A client batch: to the PoB node of its input shard (the one entryNode chose this node for). */
+  /**
+   * PoB reports every transaction of a final block (`confirm` for the leader's direct ones, `final`); a
+   * cross-shard id is only locked (or rejected) there and is reported by Atomix: final at its output shard,
+   * aborted by its driver. So `commit` effects lose their cross-shard ids here (README "Cross-shard").
+   */
+  private withoutCrossCommits(effects: readonly Effect<PobMsg, PobTimer>[]): readonly Effect<PobMsg, PobTimer>[] {
+    const book = this.world.book;
+    if (!book || !this.world.atomix || !effects.some((e) => e.kind === 'commit')) return effects;
+    const kept: Effect<PobMsg, PobTimer>[] = [];
+    for (const e of effects) {
+      if (e.kind !== 'commit') {
+        kept.push(e);
+        continue;
+      }
+      const { intra } = splitCross(book, e.txs);
+      if (intra.count === e.txs.count) kept.push(e);
+      else if (intra.count > 0) kept.push({ ...e, txs: intra });
+    }
+    return kept;
+  }
+
+  /**
+   * A block of `shard` is final at its leader (bftCommitted, leader: true; once per block). Input side: the
+   * shard's Atomix input decides the block's cross-shard ids (lock or reject) and sends each driver its
+   * proof, certified by the block (a quorum of the committee). Output side: the commit records taken for
+   * this block at the previous final block are final now (credit, `commit` final), and the records queued
+   * since go into the next block.
+   */
+  private onShardBlockFinal(now: Micros, shard: number, node: ProtocolNode<PobMsg, PobTimer>, ev: BftCommitted, out: Out): void {
+    const ax = this.world.atomix;
+    if (!ax) return;
+    ax.lastUs = Math.max(ax.lastUs, now);
+    const members = node instanceof NormalNode ? (node.bft.replica?.committee.n ?? 4) : 4;
+    if (ev.txs.count > 0) {
+      const cert = { height: ev.height, signers: quorumOf(members), members };
+      this.emitAtomix(now, shard, ax.input[shard]!.onBlockFinal(now, ev.txs, cert), out);
+    }
+    const part = ax.inBlock[shard];
+    if (part) this.emitAtomix(now, shard, ax.output[shard]!.onBlockFinal(now, part), out);
+    ax.inBlock[shard] = ax.output[shard]!.takeForBlock(this.world.leagues[shard]!.ctx.league.maxBlockBytes);
+  }
+
+  /**
+   * A client batch: its cross-shard ids to this node's Atomix driver (entryNode chose this node as the
+   * entry of their first input shard), the others to the PoB node of their input shard.
+   */
   private onTxs(now: Micros, txs: TxSet, out: Out): void {
     const book = this.world.book;
+    if (book && this.world.atomix && txs.count > 0) {
+      const { cross, intra } = splitCross(book, txs);
+      if (cross.count > 0) this.stepClient(now, { kind: 'txs', txs: cross }, out);
+      if (intra.count === 0) return;
+      txs = intra;
+    }
     let shard = this.shard_;
     if (book && txs.count > 0) shard = book.inputShardOf(book.segmentIndexOf(txs.ranges[0]!));
-    if (!this.pob.has(shard)) shard = this.shard_;
+    this.admit(now, shard, txs, out);
+  }
+
+  /**
+   * Transactions for `shard`'s consensus: to this node's PoB node there; a leader that has just left its
+   * committee hands them on to the new leader; a node with no PoB node in `shard` hands them to the shard's
+   * normal leader (whole-run view; cross-shard lock requests that reach a former contact).
+   */
+  private admit(now: Micros, shard: number, txs: TxSet, out: Out): void {
+    if (!this.pob.has(shard)) {
+      const lead = this.world.leagues[shard]?.leaderNode();
+      if (this.world.atomix && lead && lead.self !== this.self && txs.count > 0) {
+        const ctx = this.world.leagues[shard]!.ctx;
+        const sizes = new PobSizes(ctx.league.headerBytes, ctx.league.signatureBytes, ctx.txSizeBytes);
+        const msg: PobMsg = { type: 'handoff', txs };
+        out.push({ kind: 'send', to: lead.self, msg: wrap('pob', ctx.epoch, shard, msg), sizeBytes: sizes.handoff(txs.count) });
+        return;
+      }
+      shard = this.shard_;
+    }
     const node = this.pob.get(shard);
     const next = this.successor.get(shard);
     if (node instanceof NormalNode && node.bft.replica === null && next !== undefined) {
@@ -164,6 +252,78 @@ export class IosNode implements ProtocolNode<L, L> {
       return;
     }
     this.stepPob(now, shard, { kind: 'txs', txs }, out);
+  }
+
+  // ---- Atomix ----
+
+  private stepClient(now: Micros, input: Input<AtomixMsg, AtomixTimer>, out: Out): void {
+    const ax = this.world.atomix;
+    if (!ax) return;
+    ax.lastUs = Math.max(ax.lastUs, now);
+    if (!this.client_) {
+      this.client_ = new AtomixClient({
+        self: this.self,
+        facts: ax.facts,
+        sizes: ax.sizes,
+        cpu: this.world.scenario.cpu,
+        lockTimeoutUs: ax.lockTimeoutUs,
+        observer: ax.invariants,
+        contactOf: (shard) => {
+          const to = this.world.leagues[shard]?.leaderNode()?.self ?? -1;
+          if (to >= 0 && to !== this.self) this.contactShards.push(shard);
+          return to;
+        },
+      });
+    }
+    this.contactShards = [];
+    const effects = this.client_.step(now, input);
+    const shards = this.contactShards;
+    this.contactShards = [];
+    let k = 0;
+    const tagged: { shard: number; effect: AtomixEffect }[] = effects.map((e) => ({ shard: e.kind === 'send' ? (shards[k++] ?? -1) : -1, effect: e }));
+    for (const { shard, effect } of tagged) this.emitAtomix(now, shard, [effect], out);
+  }
+
+  /**
+   * Atomix effects for the host, under layer `atomix` with the epoch this node is in (Atomix state
+   * outlives epochs; nothing is dropped as stale). A message to this node itself and a `deliver` note are
+   * handled here at once.
+   */
+  private emitAtomix(now: Micros, shard: number, effects: readonly AtomixEffect[], out: Out): void {
+    for (const e of effects) {
+      if (e.kind === 'send' && e.to === this.self) {
+        this.onAtomixMessage(now, this.self, shard, e.msg, out);
+        continue;
+      }
+      wrapEffects('atomix', this.data.epoch, shard, [e], out, (ev) => {
+        const d = ev as AtomixDeliver;
+        if (d.type === 'atomix.deliver') this.onAtomixMessage(now, this.self, d.shard, d.msg, out);
+      });
+    }
+  }
+
+  /** An Atomix message at this node: `shard` is the shard it is addressed to (lock, unlock) or from (proof). */
+  private onAtomixMessage(now: Micros, from: NodeId, shard: number, msg: AtomixMsg, out: Out): void {
+    const ax = this.world.atomix;
+    if (!ax) return;
+    ax.lastUs = Math.max(ax.lastUs, now);
+    switch (msg.type) {
+      case 'lockRequest': {
+        // The contact of an input shard: the ids go into the shard's consensus like client transactions.
+        const ids = ax.input[shard]!.onLockRequest(now, msg);
+        if (ids.count > 0) this.admit(now, shard, ids, out);
+        return;
+      }
+      case 'proof':
+        this.stepClient(now, { kind: 'message', from, msg }, out);
+        return;
+      case 'unlockCommit':
+        this.emitAtomix(now, shard, ax.output[shard]!.onUnlockCommit(now, msg), out);
+        return;
+      case 'unlockAbort':
+        this.emitAtomix(now, shard, ax.input[shard]!.onUnlockAbort(now, msg), out);
+        return;
+    }
   }
 
   // ---- epochs and TransEpoch ----
@@ -329,3 +489,4 @@ export class IosNode implements ProtocolNode<L, L> {
     return s;
   }
 }
+

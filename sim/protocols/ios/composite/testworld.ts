@@ -17,8 +17,8 @@ import type { IosInstance } from './instance.js';
 /**
  * A run of the IOS composite in the real world model (kernel, network, host, workload, metrics, trace),
  * built like sim/run/runner.ts but with createIosInstance, since `ios` is not in the protocol registry yet.
- * Each node is wrapped to tally its `commit` effects per shard and level (the metrics have no per-shard
- * series). For tests and experiments only.
+ * Each node is wrapped to tally its `commit` effects per shard and level and its `abort` effects (the
+ * metrics have no per-shard series). For tests and experiments only.
  */
 export interface IosRun {
   readonly scenario: Scenario;
@@ -27,6 +27,8 @@ export interface IosRun {
   readonly metrics: MetricsTotals;
   /** Per shard, per level: [timeUs, txCount] of every commit effect. */
   readonly commits: { readonly shard: number; readonly level: 'confirm' | 'final'; readonly t: Micros; readonly count: number; readonly ranges: readonly number[] }[];
+  /** Every abort effect: [timeUs, shard, ids]. */
+  readonly aborts: { readonly shard: number; readonly t: Micros; readonly count: number; readonly ranges: readonly number[] }[];
   /** Every client batch: when, to which node (−1: not admitted), its ids. */
   readonly batches: { readonly t: Micros; readonly entry: number; readonly ranges: readonly number[] }[];
   readonly events: number;
@@ -63,12 +65,16 @@ export function runIos(scenario: Scenario, seed = scenario.seed): IosRun {
     workload,
   });
   const commits: IosRun['commits'][number][] = [];
+  const aborts: IosRun['aborts'][number][] = [];
   const batches: IosRun['batches'][number][] = [];
   const tallied = instance.nodes.map(
     (node): ProtocolNode<unknown, unknown> => ({
       step(now: Micros, input: Input<unknown, unknown>): readonly Effect<unknown, unknown>[] {
         const effects = (node as ProtocolNode<unknown, unknown>).step(now, input);
-        for (const e of effects) if (e.kind === 'commit') commits.push({ shard: e.shard, level: e.level, t: now, count: e.txs.count, ranges: e.txs.ranges });
+        for (const e of effects) {
+          if (e.kind === 'commit') commits.push({ shard: e.shard, level: e.level, t: now, count: e.txs.count, ranges: e.txs.ranges });
+          else if (e.kind === 'abort') aborts.push({ shard: e.shard, t: now, count: e.txs.count, ranges: e.txs.ranges });
+        }
         return effects;
       },
     }),
@@ -78,6 +84,7 @@ export function runIos(scenario: Scenario, seed = scenario.seed): IosRun {
     shards: instance.shards,
     nodes: tallied,
     entryNode: (txs, now) => instance.entryNode(txs, now),
+    ...(instance.invariants ? { invariants: () => instance.invariants!() } : {}),
   };
   const metrics = new MetricsCollector({ bucketUs: secondsToUs(scenario.output.metricsBucketSeconds), book: workload.book, crossShard: true });
   const host = new Host(kernel, network, hosted, trace, metrics, scenario.nodes, scenario.output.traceLevel === 'messages');
@@ -95,5 +102,5 @@ export function runIos(scenario: Scenario, seed = scenario.seed): IosRun {
   for (let n = 0; n < scenario.nodes; n++) kernel.schedule(0, evStart, n);
   kernel.run(endUs);
   const totals = metrics.finish(endUs, (ev) => trace.record(ev));
-  return { scenario, instance, trace, metrics: totals, commits, batches, events: kernel.executed };
+  return { scenario, instance, trace, metrics: totals, commits, aborts, batches, events: kernel.executed };
 }

@@ -7,6 +7,8 @@ import { keyedPermutation, permutationAssignment, stakes } from '../assignment/i
 import { ServiLedger, ShardLeagues } from '../pob/index.js';
 import { planTransEpoch, swapBatchSize } from '../transepoch/plan.js';
 import type { TransEpochPlan } from '../transepoch/plan.js';
+import { AtomixSizes } from '../atomix/index.js';
+import { IosAtomix } from './atomix.js';
 
 /** The label of the EDS step-6 permutation (assignment/permutation.ts default). */
 const PERMUTATION_LABEL = 'eds:permutation';
@@ -55,6 +57,8 @@ export class IosWorld {
   readonly book: TxBook | undefined;
   /** Nodes that left shard s as believable validators: client batches no longer go to them there. */
   readonly departed: Set<NodeId>[];
+  /** Atomix's shared state (input/output shards, invariants); null without a book. README "Cross-shard". */
+  readonly atomix: IosAtomix | null;
   private readonly epochs = new Map<string, EpochData>();
   private readonly latest = new Map<number, EpochData>();
   private readonly movesDone = new Map<number, number>();
@@ -82,7 +86,15 @@ export class IosWorld {
     const rnd0 = env.rng.keyedUniform('ios:genesis');
     const genesis = this.epochData(0, rnd0, null, 0);
     const book = env.book;
-    const isBad = book ? (tx: number) => book.isInvalid(tx) || book.isDoubleSpend(tx) : () => false;
+    // Cross-shard ids are Atomix's: their input shards decide them when the block holding them is final
+    // (lock or reject, with a proof), so PoB's validation lets them through (README "Cross-shard").
+    const isBad = book
+      ? (tx: number) => {
+          const seg = book.segmentIndexOf(tx);
+          if (book.isCross(seg)) return false;
+          return book.isInvalid(tx) || book.isDoubleSpend(tx);
+        }
+      : () => false;
     this.leagues = genesis.members.map(
       (members, shard) =>
         new ShardLeagues({
@@ -97,6 +109,10 @@ export class IosWorld {
           isBad,
         }),
     );
+    const lg = this.leagues[0]!.ctx.league;
+    this.atomix = book
+      ? new IosAtomix(book, this.m, new AtomixSizes(lg.headerBytes, lg.signatureBytes, env.scenario.workload.txSizeBytes), env.scenario.cpu, p.atomix.lockTimeoutMs)
+      : null;
   }
 
   /** Genesis data (epoch 0). */

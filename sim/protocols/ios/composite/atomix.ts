@@ -1,0 +1,105 @@
+import { msToUs } from '../../../kernel/time.js';
+import type { Micros } from '../../../kernel/time.js';
+import type { CpuConfig } from '../../../scenario/schema.js';
+import type { TxBook } from '../../../workload/book.js';
+import type { TxSet } from '../../types.js';
+import { AtomixInputShard, AtomixInvariants, AtomixOutputShard, AtomixSizes } from '../atomix/index.js';
+import type { AtomixCommitPart, AtomixOutcome, CrossShardFacts, FactSegment } from '../atomix/index.js';
+
+/**
+ * The workload's TxBook as Atomix's CrossShardFacts (atomix/facts.ts): one FactSegment per book segment
+ * piece. The book puts a segment's invalid ids first and its double spends next, exactly the FactSegment
+ * layout. Double spends spend a coin spent before the run (`victimDelta = null`: every input shard rejects
+ * them); each input holds 1 unit. Ids the book never issued are skipped.
+ */
+export class BookFacts implements CrossShardFacts {
+  constructor(private readonly book: TxBook) {}
+
+  forEachSegment(start: number, end: number, fn: (seg: FactSegment) => void): void {
+    const book = this.book;
+    const a0 = Math.max(0, start);
+    const b0 = Math.min(end, book.count);
+    if (a0 >= b0) return;
+    book.forEachSegmentPart({ ranges: [a0, b0], count: b0 - a0 }, (seg, a, b) => {
+      const s0 = book.startOf(seg);
+      const invalidEnd = s0 + book.invalidCountOf(seg);
+      const dsEnd = invalidEnd + book.doubleSpendCountOf(seg);
+      const route = book.routeOf(seg);
+      fn({
+        start: a,
+        end: b,
+        inputShards: route.inputs,
+        outputShards: route.outputs,
+        invalidEnd: Math.min(b, Math.max(a, invalidEnd)),
+        doubleSpendEnd: Math.min(b, Math.max(a, dsEnd)),
+        victimDelta: null,
+        valuePerInput: 1,
+      });
+    });
+  }
+}
+
+/** Split `txs` into its cross-shard and intra-shard ids (per book segment). */
+export function splitCross(book: TxBook, txs: TxSet): { cross: TxSet; intra: TxSet } {
+  const cross: number[] = [];
+  const intra: number[] = [];
+  book.forEachSegmentPart(txs, (seg, a, b) => pushRange(book.isCross(seg) ? cross : intra, a, b));
+  return { cross: { ranges: cross, count: countRanges(cross) }, intra: { ranges: intra, count: countRanges(intra) } };
+}
+
+function pushRange(list: number[], a: number, b: number): void {
+  if (list.length > 0 && list[list.length - 1] === a) list[list.length - 1] = b;
+  else list.push(a, b);
+}
+
+function countRanges(r: readonly number[]): number {
+  let n = 0;
+  for (let i = 0; i < r.length; i += 2) n += r[i + 1]! - r[i]!;
+  return n;
+}
+
+/**
+ * The Atomix state every IOS node shares (atomix/README "Wiring"): one AtomixInputShard and one
+ * AtomixOutputShard per shard (one copy of each shard's ledger serves its members, whoever leads), one
+ * AtomixInvariants observing all of them, and per shard the commit part riding in the output shard's next
+ * block (README "Cross-shard": the output shard's block). The drivers (AtomixClient) live in the nodes.
+ */
+export class IosAtomix {
+  readonly facts: BookFacts;
+  readonly invariants: AtomixInvariants;
+  readonly input: readonly AtomixInputShard[];
+  readonly output: readonly AtomixOutputShard[];
+  readonly sizes: AtomixSizes;
+  readonly lockTimeoutUs: Micros;
+  /** Per output shard: the commits taken for the block being built (final at the leader's next bftCommitted). */
+  readonly inBlock: (AtomixCommitPart | null)[];
+  /** Latest time a node handed the composite an input, for invariants() (which gets no time). */
+  lastUs: Micros = 0;
+
+  constructor(book: TxBook, m: number, sizes: AtomixSizes, cpu: CpuConfig, lockTimeoutMs: number) {
+    this.facts = new BookFacts(book);
+    this.invariants = new AtomixInvariants(this.facts);
+    this.sizes = sizes;
+    this.lockTimeoutUs = msToUs(lockTimeoutMs);
+    const observer = this.invariants;
+    this.input = Array.from({ length: m }, (_, shard) => new AtomixInputShard({ shard, facts: this.facts, sizes, cpu, observer }));
+    this.output = Array.from({ length: m }, (_, shard) => new AtomixOutputShard({ shard, facts: this.facts, sizes, cpu, observer }));
+    this.inBlock = Array.from({ length: m }, () => null);
+  }
+
+  /** The shards' Atomix books (balances and escrow), for the conservation check. */
+  books(): { balance: number; locked: number }[] {
+    return [...this.input.map((s) => s.book), ...this.output.map((s) => s.book)];
+  }
+
+  /** Conservation check now, then the checker's {checked, violations}. */
+  summary(): { checked: number; violations: number } {
+    this.invariants.checkConservation(this.lastUs, this.books());
+    return this.invariants.summary();
+  }
+
+  /** Outcome counts (offered = committed + aborted + pending), with the 'lost' and conservation checks. */
+  outcome(): AtomixOutcome {
+    return this.invariants.finish(this.lastUs, this.books());
+  }
+}
