@@ -2,12 +2,14 @@ import type { ProtocolDefinition } from './types.js';
 import { bftProtocol } from './bft/index.js';
 import { dposProtocol } from './dpos/index.js';
 import { iostMainnetProtocol } from './iost-mainnet/index.js';
+import { iosProtocol } from './ios/composite/index.js';
 
 /** Every protocol a scenario can name in `protocol.type`. */
 export const PROTOCOLS: Readonly<Record<string, ProtocolDefinition>> = {
   bft: bftProtocol,
   dpos: dposProtocol,
   'iost-mainnet': iostMainnetProtocol,
+  ios: iosProtocol,
 };
 
 export function protocolFor(type: string): ProtocolDefinition {

@@ -53,6 +53,20 @@ describe('baselines through the real host and network', () => {
   });
 });
 
+describe('ios through the real host and network', () => {
+  it('ios-default at a short --until: same seed, same trace; transactions final; Atomix invariants hold', () => {
+    const scenario = loadScenario('scenarios/ios-default.json');
+    const a = summarize(runScenario(scenario, { untilSeconds: 15 }), 0);
+    const b = summarize(runScenario(scenario, { untilSeconds: 15 }), 0);
+    expect(a.traceHash).toBe(b.traceHash);
+    expect(a.tx.committed).toBeGreaterThan(0);
+    expect(a.tx.committed + a.tx.aborted + a.tx.pending).toBe(a.tx.offered);
+    expect(a.crossShard).not.toBeNull();
+    expect(a.invariants.checked).toBeGreaterThan(0);
+    expect(a.invariants.violations).toBe(0);
+  });
+});
+
 describe('golden trace', () => {
   // Pins the exact event flow of a 7-validator committee with a leader crash (bft-tiny). If a change
   // alters it on purpose, regenerate with UPDATE_GOLDEN=1 and review the diff like code.
