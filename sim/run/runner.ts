@@ -4,6 +4,7 @@ import { secondsToUs, type Micros } from '../kernel/time.js';
 import { Network } from '../net/network.js';
 import { Host } from '../protocols/host.js';
 import { protocolFor } from '../protocols/registry.js';
+import type { ProtocolInstance } from '../protocols/types.js';
 import { Workload } from '../workload/workload.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import { TraceRecorder } from '../trace/recorder.js';
@@ -20,6 +21,11 @@ export interface RunOptions {
   readonly traceLevel?: TraceLevel;
   /** Called now and then with simulated progress (for a progress bar outside the simulation). */
   readonly onProgress?: (p: { simUs: Micros; endUs: Micros; events: number }) => void;
+  /**
+   * Wrap the protocol instance before it is hosted, to observe its effects or entry choices in tests and
+   * experiments (a recorder must pass inputs and effects through unchanged, or the run is another run).
+   */
+  readonly instrument?: (instance: ProtocolInstance<unknown, unknown>) => ProtocolInstance<unknown, unknown>;
 }
 
 export interface RunResult {
@@ -50,7 +56,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
   // Routes span scenario.shards; an unsharded protocol (bft) ignores them, and with shards = 1 every
   // transaction is intra-shard 0.
   const workload = new Workload(scenario.workload, scenario.shards, rng);
-  const instance = protocolFor(scenario.protocol.type).create({
+  const created = protocolFor(scenario.protocol.type).create({
     scenario,
     nodeCount: scenario.nodes,
     regionOf: network.regionOf,
@@ -59,6 +65,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
     book: workload.book,
     workload,
   });
+  const instance = opts.instrument ? opts.instrument(created) : created;
   const metrics = new MetricsCollector({
     bucketUs: secondsToUs(scenario.output.metricsBucketSeconds),
     book: workload.book,
