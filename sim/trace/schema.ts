@@ -48,6 +48,14 @@ export const EVENT_FIELDS = {
   'shard.member': { node: 'int', shard: 'int', epoch: 'int', role: 'str' },
   'shard.move': { node: 'int', fromShard: 'int', toShard: 'int', epoch: 'int', batch: 'int', startUs: 'int', readyUs: 'int' },
   'crossshard.batch': { fromShard: 'int', toShard: 'int', committed: 'int', aborted: 'int' },
+  // A window in which a shard (or the whole system, shard -1) processes no transaction, e.g. Zilliqa's PoW
+  // window; `reason` names it ('pow'). The summary's idleSeconds and the dashboard's shading come from these.
+  'idle.start': { shard: 'int', epoch: 'int', reason: 'str' },
+  'idle.end': { shard: 'int', epoch: 'int', reason: 'str' },
+  // Zilliqa: a node's PoW solution reached the DS committee (`accepted` false when it arrived after the window).
+  'pow.submit': { node: 'int', epoch: 'int', accepted: 'bool' },
+  // A producer schedule (DPoS, IOST mainnet) took effect: `producers` lists node indices in slot order, space-separated.
+  'schedule.change': { version: 'int', producers: 'str' },
   // Messages level only.
   'msg.send': { node: 'int', to: 'int', msg: 'str', sizeBytes: 'int', arriveUs: 'int' },
 } as const satisfies Record<string, Record<string, FieldKind>>;
