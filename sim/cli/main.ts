@@ -6,6 +6,7 @@ import { validateCommand } from './validate.js';
 import { benchCommand } from './bench.js';
 import { schemaCommand } from './schema.js';
 import { analyzeCommand } from './analyze.js';
+import { compareCommand } from './compare.js';
 import { ScenarioError } from '../scenario/load.js';
 import { installInterruptCleanup } from '../trace/atomic.js';
 
@@ -13,8 +14,9 @@ import { installInterruptCleanup } from '../trace/atomic.js';
 installInterruptCleanup();
 
 function exitOn(err: unknown): never {
-  if (err instanceof ScenarioError) {
-    process.stderr.write(err.message + '\n');
+  // Bad input (ScenarioError, CompareInputError) carries exitCode 2 and a message naming the field or flag.
+  if (err instanceof ScenarioError || (err instanceof Error && (err as { exitCode?: unknown }).exitCode === 2)) {
+    process.stderr.write((err instanceof ScenarioError ? err.message : `shardsim: ${err.message}`) + '\n');
     process.exit(2);
   }
   const e = err instanceof Error ? err : new Error(String(err));
@@ -26,11 +28,12 @@ const cli = yargs(hideBin(process.argv))
   .scriptName('shardsim')
   .usage('$0 <command> [options]\n\nDeterministic simulator of the IOS (IOST) sharded blockchain design and its baselines.')
   .command(runCommand)
+  .command(compareCommand)
   .command(validateCommand)
   .command(benchCommand)
   .command(schemaCommand)
   .command(analyzeCommand)
-  .demandCommand(1, 'Name a command: run, validate, bench or schema (see --help).')
+  .demandCommand(1, 'Name a command: run, compare, validate, analyze, bench or schema (see --help).')
   .recommendCommands()
   .strict()
   .help()

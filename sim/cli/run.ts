@@ -4,6 +4,8 @@ import { loadScenario } from '../scenario/load.js';
 import { runScenario } from '../run/runner.js';
 import { summarize, writeResults, type TraceFormat } from '../run/output.js';
 import { progressBar, wallNow, wallSecondsSince } from './progress.js';
+import { indexEntry, updateResultsIndex } from '../run/results-index.js';
+import { UsageError } from './usage-error.js';
 
 interface RunArgs {
   scenario: string;
@@ -32,8 +34,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('until', { type: 'number', describe: 'stop after this many simulated seconds' })
       .option('json', { type: 'boolean', default: false, describe: 'print the whole summary.json to stdout' })
       .check((a) => {
-        if (a.seed !== undefined && !(Number.isInteger(a.seed) && a.seed >= 0)) throw new Error('--seed: expected a non-negative integer');
-        if (a.until !== undefined && !(a.until > 0)) throw new Error('--until: expected a positive number of seconds');
+        if (a.seed !== undefined && !(Number.isInteger(a.seed) && a.seed >= 0)) throw new UsageError('--seed: expected a non-negative integer');
+        if (a.until !== undefined && !(a.until > 0)) throw new UsageError('--until: expected a positive number of seconds');
         return true;
       }) as never,
   handler: (argv) => {
@@ -51,6 +53,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
     bar.done();
     const summary = summarize(run, wallSecondsSince(t0));
     const files = writeResults(run, summary, dir, argv.trace);
+    // The dashboard lists runs under results/ from results/index.json; runs written elsewhere are not listed.
+    const entry = indexEntry('results', { dir, scenario: summary.scenario, protocol: summary.protocol, seed, files, group: null });
+    if (entry) updateResultsIndex('results', [entry]);
     if (argv.json) {
       process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       return;

@@ -66,11 +66,19 @@ function finalityLag(instance: ProtocolInstance<unknown, unknown>): Histogram | 
  * Write summary.json, metrics.csv and the trace into `dir`, all or nothing: each file goes to a
  * temporary name first and all are renamed at the end, so an interrupted run leaves no half file.
  */
-export function writeResults(run: RunResult, summary: Summary, dir: string, format: TraceFormat): string[] {
+export function writeResults(
+  run: RunResult,
+  summary: Summary,
+  dir: string,
+  format: TraceFormat,
+  /** More files for the same directory (file name → contents), committed with the rest (`shardsim compare` adds its own). */
+  extraFiles: Readonly<Record<string, string>> = {},
+): string[] {
   mkdirSync(dir, { recursive: true });
   const tx = new OutputTransaction();
   try {
     const events = run.trace.events();
+    for (const [name, data] of Object.entries(extraFiles)) tx.stage(join(dir, name), data);
     tx.stage(join(dir, 'summary.json'), summaryJson(summary));
     tx.stage(join(dir, 'metrics.csv'), metricsCsv(events));
     if (format === 'columnar') tx.stage(join(dir, 'trace.columnar.json.gz'), gzip(encodeColumnar(run.header, events)));

@@ -84,10 +84,11 @@ export function canonicalJson(v: unknown): string {
 }
 
 /**
- * sha256 of the scenario with every default filled in, without `seed` and `$schema`: two files that
+ * sha256 of the scenario with every default filled in, without `seed`, `$schema` and `compare`: two files that
  * run the same experiment share a hash, and the seed is reported beside it.
  */
 export function scenarioHash(s: Scenario): string {
-  const { seed: _seed, $schema: _schema, ...rest } = s;
+  // `compare` says what else to run, not what this run is: a compare run hashes like `shardsim run` of it.
+  const { seed: _seed, $schema: _schema, compare: _compare, ...rest } = s;
   return createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }

@@ -270,6 +270,77 @@ export const IostMainnetParams = z.strictObject({
 
 export const Protocol = z.discriminatedUnion('type', [BftParams, IosParams, DposParams, IostMainnetParams]);
 
+/** Every protocol type a scenario can name, in the order of the union (bft, ios, dpos, …). */
+export const PROTOCOL_TYPES = Protocol.options.map((o) => o.shape.type.value) as [string, ...string[]];
+
+/**
+ * Each protocol's parameter object without its `type` tag, keyed by type. Built from the Protocol union,
+ * so a protocol added there is accepted here with no further change.
+ */
+const ProtocolParamsByType = z
+  .strictObject(
+    Object.fromEntries(
+      Protocol.options.map((o) => [o.shape.type.value, (o as z.ZodObject).omit({ type: true }).optional()]),
+    ) as Record<string, z.ZodOptional<z.ZodObject>>,
+  )
+  .default({})
+  .describe(
+    'parameters per protocol, keyed by protocol type, each the protocol object without "type" (e.g. {"dpos": {"finality": "one-stage"}}); ' +
+      'a protocol not listed runs with the scenario\'s own protocol object when it is of that type, else with its defaults',
+  );
+
+/**
+ * A scaling sweep (`shardsim compare` on a scenario with compare.scaling): every protocol runs at each
+ * shard count with the shard size fixed, so unsharded protocols get the same network and load as the
+ * sharded ones at each point and the figure shows who scales.
+ */
+export const CompareScaling = z.strictObject({
+  shards: z
+    .array(z.int().min(1))
+    .min(1)
+    .describe('shard counts, e.g. [1, 2, 4, 8, 16]; each run sets the scenario\'s `shards` to one of them (--shards overrides)'),
+  nodesPerShard: z
+    .int()
+    .min(1)
+    .describe('fixed shard size: a run with m shards has nodes = m × nodesPerShard, for every protocol (--nodes-per-shard overrides)'),
+  offeredTpsPerShard: z
+    .number()
+    .positive()
+    .optional()
+    .describe('offered load = m × this (tx/s), so load grows with capacity; omitted = workload.offeredTps at every shard count'),
+});
+
+/**
+ * What `shardsim compare` runs (README "Comparing protocols"): the same network, workload and node count
+ * under several protocols and seeds. Each run is this scenario with `protocol` replaced (and, in a
+ * scaling sweep, `shards`, `nodes` and the offered load); `shardsim run` ignores this block, and it is no
+ * part of the scenario hash. The CLI flags override each field.
+ */
+export const Compare = z.strictObject({
+  protocols: z
+    .array(z.enum(PROTOCOL_TYPES))
+    .min(1)
+    .optional()
+    .describe('protocols to run, in table and legend order; omitted = the scenario\'s protocol.type only (--protocols overrides)'),
+  seeds: z
+    .array(z.int().nonnegative())
+    .min(1)
+    .default([1, 2, 3])
+    .describe('seeds; every protocol runs once per seed and the table reports mean and 95% Student-t interval over them (--seeds overrides)'),
+  protocolParams: ProtocolParamsByType,
+  warmupSeconds: z
+    .number()
+    .nonnegative()
+    .default(0)
+    .describe('steady-state throughput (the scaling figure, the table\'s "after warm-up" row) counts only finalisations after this many simulated seconds'),
+  throughputWindowSeconds: z
+    .number()
+    .positive()
+    .default(5)
+    .describe('the throughput-over-time figure averages tx/s over consecutive windows of this many seconds'),
+  scaling: CompareScaling.optional(),
+});
+
 export const Output = z.strictObject({
   traceLevel: z.enum(['summary', 'messages']).default('summary'),
   metricsBucketSeconds: z.number().positive().default(1),
@@ -289,6 +360,7 @@ export const ScenarioSchema = z
     cpu: Cpu.prefault({}),
     workload: Workload.prefault({}),
     output: Output.prefault({}),
+    compare: Compare.optional().describe('what `shardsim compare` runs; ignored by `shardsim run`'),
   })
   .superRefine((s, ctx) => {
     const n = s.network.regions.length;
@@ -345,6 +417,7 @@ export const ScenarioSchema = z
     if (s.workload.inputsPerTx > s.workload.accountsPerTx) {
       ctx.addIssue({ code: 'custom', path: ['workload', 'inputsPerTx'], message: `more inputs than accountsPerTx (${s.workload.accountsPerTx})` });
     }
+    if (s.compare) checkCompare(s.compare, ctx);
     if (s.protocol.type === 'bft' && s.protocol.committeeSize !== undefined && s.protocol.committeeSize > s.nodes) {
       ctx.addIssue({
         code: 'custom',
@@ -354,7 +427,26 @@ export const ScenarioSchema = z
     }
   });
 
+/** Lists in the compare block name each protocol, seed and shard count once. */
+function checkCompare(c: z.output<typeof Compare>, ctx: z.RefinementCtx): void {
+  const unique = (list: readonly (string | number)[] | undefined, path: (string | number)[], what: string) =>
+    list?.forEach((v, i) => {
+      if (list.indexOf(v) !== i) ctx.addIssue({ code: 'custom', path: ['compare', ...path, i], message: `${what} ${JSON.stringify(v)} listed twice` });
+    });
+  unique(c.protocols, ['protocols'], 'protocol');
+  unique(c.seeds, ['seeds'], 'seed');
+  unique(c.scaling?.shards, ['scaling', 'shards'], 'shard count');
+  const sc = c.scaling;
+  if (sc) {
+    const most = Math.max(...sc.shards) * sc.nodesPerShard;
+    if (most > 1_000_000) {
+      ctx.addIssue({ code: 'custom', path: ['compare', 'scaling', 'nodesPerShard'], message: `the largest run would have ${most} nodes (at most 1,000,000)` });
+    }
+  }
+}
+
 export type Scenario = z.output<typeof ScenarioSchema>;
+export type CompareConfig = z.output<typeof Compare>;
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type NetworkConfig = Scenario['network'];
 export type CpuConfig = Scenario['cpu'];
