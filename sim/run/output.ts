@@ -38,6 +38,7 @@ export function summarize(run: RunResult, wallSeconds: number): Summary {
     finalityLagBlocks: finalityLag(run.host.instance),
     decentralization: { gini: gini(blocks), nakamoto: nakamoto(blocks) },
     invariants: addInvariants(m.invariants, protocolInvariants(run.host.instance)),
+    storage: run.host.instance.storage?.() ?? null,
   });
 }
 
