@@ -7,7 +7,8 @@ import { formatCsvNumber } from '../metrics/csv.js';
 import { secondsToUs } from '../kernel/time.js';
 import type { Summary } from '../metrics/summary.js';
 import type { RunSpec } from './plan.js';
-import { bucketSeries, epochSpans, finalizedRateFrom, idleWindows, type BucketSeries, type EpochSpan, type IdleWindow } from './series.js';
+import { bucketSeries, finalizedRateFrom, type BucketSeries } from './series.js';
+import { deriveEpochs, deriveIdleWindows, systemIdleSeconds, type EpochWindow, type IdleWindow } from '../trace/derive.js';
 
 /**
  * One run of a comparison: simulate, summarise, write its directory (summary.json, metrics.csv, the
@@ -47,9 +48,14 @@ export interface RunExtras {
   /** Bytes each node uploaded, on average, and by the node that uploaded most. */
   readonly bytesPerNode: number;
   readonly maxBytesPerNode: number;
-  /** Epochs begun in the run ('epoch.start' events); 0 for protocols without epochs. */
+  /** Epochs begun in the run ('epoch.start' events; Zilliqa: DS epochs); 0 for protocols without epochs. */
   readonly epochs: number;
-  /** summary.idleSeconds / epochs; a protocol without epochs counts the run as one epoch. */
+  /**
+   * Seconds the whole system was idle by design ('idle.start'/'idle.end' with shard −1, e.g. Zilliqa's PoW
+   * window), overlaps counted once: sim/trace/derive.ts systemIdleSeconds, as the dashboard computes it.
+   */
+  readonly idleSeconds: number;
+  /** idleSeconds / epochs; a protocol without epochs counts the run as one epoch. */
   readonly idleSecondsPerEpoch: number;
   /** Soft-confirmed transactions per simulated second (first confirmation, any level). */
   readonly confirmedTps: number;
@@ -67,8 +73,8 @@ export interface RunRecord {
   readonly summary: Summary;
   readonly extras: RunExtras;
   readonly series: BucketSeries;
-  /** Epochs from the trace ('epoch.start', 'epoch.ready'), in time order. */
-  readonly epochs: EpochSpan[];
+  /** Epochs from the trace (sim/trace/derive.ts), by index. */
+  readonly epochs: EpochWindow[];
   readonly idle: IdleWindow[];
   readonly latency: Readonly<Record<LatencyLevel, LatencyQuantiles | null>>;
   readonly endUs: number;
@@ -109,7 +115,9 @@ export function executeRun(spec: RunSpec, opts: ExecuteOptions, clockMs: () => n
   const summary = summarize(run, (clockMs() - t0) / 1000);
   const events = run.trace.events() as never[];
   const series = bucketSeries(events);
-  const starts = epochSpans(events);
+  const starts = deriveEpochs(events);
+  const idle = deriveIdleWindows(events, run.endUs);
+  const idleSeconds = systemIdleSeconds(idle);
   const m = run.metrics;
   const latency: Record<LatencyLevel, LatencyQuantiles | null> = {
     confirm: quantiles(m.confirmLatencyUs),
@@ -129,7 +137,8 @@ export function executeRun(spec: RunSpec, opts: ExecuteOptions, clockMs: () => n
     bytesPerNode: round6(run.host.bytes / nodes),
     maxBytesPerNode: maxBytes,
     epochs: starts.length,
-    idleSecondsPerEpoch: round6(summary.idleSeconds / Math.max(1, starts.length)),
+    idleSeconds: round6(idleSeconds),
+    idleSecondsPerEpoch: round6(idleSeconds / Math.max(1, starts.length)),
     confirmedTps: summary.simulatedSeconds > 0 ? round6(m.confirmed / summary.simulatedSeconds) : 0,
     steadyFinalTps: nullableRound(finalizedRateFrom(series, secondsToUs(opts.warmupSeconds))),
     warmupSeconds: opts.warmupSeconds,
@@ -153,7 +162,7 @@ export function executeRun(spec: RunSpec, opts: ExecuteOptions, clockMs: () => n
     extras,
     series,
     epochs: starts,
-    idle: idleWindows(events, run.endUs),
+    idle,
     latency,
     endUs: run.endUs,
     files: written.map((f) => `${spec.relDir}/${f.slice(dir.length + 1)}`),

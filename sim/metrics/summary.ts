@@ -30,7 +30,7 @@ const Epoch = z.strictObject({
     .number()
     .nonnegative()
     .nullable()
-    .describe('lowest finalised tx/s over the metric buckets overlapping the transition; null when no bucket covers it'),
+    .describe('lowest finalised tx/s over the metric buckets overlapping the transition; null when no bucket covers it or it took no time'),
 });
 
 export const SummarySchema = z.strictObject({
@@ -83,6 +83,13 @@ export const SummarySchema = z.strictObject({
     .nullable()
     .describe('null when no block was proposed'),
   invariants: z.strictObject({ checked: count, violations: count }),
+  storage: z
+    .strictObject({
+      storageBytesPerNode: z.strictObject({ withMsb: count, withoutMsb: count }),
+      bootstrapBytes: z.strictObject({ withMsb: count, withoutMsb: count }),
+    })
+    .nullable()
+    .describe(`bytes one node stores at the end of the run, and a TransEpoch joiner downloads, with and without micro state blocks (IOS); ${NO_NOTION}`),
 });
 
 export type Summary = z.infer<typeof SummarySchema>;
@@ -120,6 +127,7 @@ export interface SummaryInput {
   /** Defaults to gini and nakamoto of `totals.blocksByNode`. */
   decentralization?: { gini: number; nakamoto: number } | null;
   invariants: { checked: number; violations: number };
+  storage?: Summary['storage'];
 }
 
 function round(x: number, decimals: number): number {
@@ -167,12 +175,15 @@ export function buildSummary(input: SummaryInput): Summary {
     finalityLagBlocks: lag && { p50: lag.p50, p99: lag.p99 },
     decentralization: dec && { gini: round(dec.gini, 6), nakamoto: dec.nakamoto },
     invariants: { checked: input.invariants.checked, violations: input.invariants.violations },
+    storage: input.storage ?? null,
   };
   return SummarySchema.parse(summary);
 }
 
 function epochSummary(e: EpochFacts, m: MetricsTotals): z.infer<typeof Epoch> {
-  const minTps = minFinalizedTps(m.buckets, e.startUs, e.readyUs ?? m.endUs);
+  // A transition that took no time (genesis) has no throughput to speak of.
+  const instant = e.readyUs !== null && e.readyUs <= e.startUs;
+  const minTps = instant ? null : minFinalizedTps(m.buckets, e.startUs, e.readyUs ?? m.endUs);
   return {
     index: e.index,
     startSeconds: e.startUs / 1_000_000,

@@ -4,7 +4,8 @@ import { bottomAxis, esc, leftAxis, legendRow, lineSwatch, logTicks, px, styleOf
 
 /**
  * Latency CDFs, one panel per confirmation level (soft, final), one curve per protocol on a log time
- * axis. A protocol's curve pools its seeds: the CDF of the mixture, F(x) = Σ nᵢ Fᵢ(x) / Σ nᵢ, where Fᵢ is
+ * axis, over the transactions that reached the level within the run (each panel states what share of the
+ * offered transactions that is). A protocol's curve pools its seeds: the CDF of the mixture, F(x) = Σ nᵢ Fᵢ(x) / Σ nᵢ, where Fᵢ is
  * run i's CDF read off its quantile grid (latency-cdf.csv) and nᵢ its sample count.
  */
 
@@ -12,8 +13,8 @@ const WIDTH = 680;
 const LEFT = 64;
 const RIGHT = 18;
 const TOP = 64;
-const HEIGHT = 330;
-const BOTTOM = 52;
+const HEIGHT = 350;
+const BOTTOM = 72;
 const GAP = 40;
 const POINTS = 240;
 
@@ -77,16 +78,23 @@ export function latencyCdfFigure(byProtocol: readonly { protocol: string; record
     body.push(...bottomAxis(f, x, { label: 'latency (s, log scale)', ticks: ticks.major, minor: ticks.minor, grid: true }));
     body.push(
       ...leftAxis(f, y, {
-        ...(pi === 0 ? { label: 'fraction of transactions' } : {}),
+        ...(pi === 0 ? { label: 'fraction of confirmed transactions' } : {}),
         ticks: 5,
         format: (v) => v.toFixed(1),
       }),
     );
     body.push(`<text class="panel-title" x="${px(f.left)}" y="${px(f.top - 10)}">${esc(panel.title)}</text>`);
-    const missing = byProtocol.filter((g) => g.records.every((r) => r.latency[panel.level] === null)).map((g) => g.protocol);
-    if (missing.length > 0) {
-      body.push(`<text class="note" x="${px(f.left + 6)}" y="${px(f.top + 12)}">${esc(`none within the run: ${missing.join(', ')}`)}</text>`);
-    }
+    // A CDF over confirmed transactions hides those never confirmed within the run: say how many it covers.
+    const covered = byProtocol.map((g) => {
+      const offered = g.records.reduce((a, r) => a + r.summary.tx.offered, 0);
+      const n = g.records.reduce((a, r) => a + (r.latency[panel.level]?.count ?? 0), 0);
+      return `${g.protocol} ${offered > 0 ? Math.round((100 * n) / offered) : 0}%`;
+    });
+    const cx = px(f.left + f.width / 2);
+    body.push(
+      `<text class="note" x="${cx}" y="${px(f.top + f.height + 48)}" text-anchor="middle">${esc('share of offered transactions confirmed:')}</text>`,
+      `<text class="note" x="${cx}" y="${px(f.top + f.height + 60)}" text-anchor="middle">${esc(covered.join(', '))}</text>`,
+    );
     const step = Math.log(domain[1] / domain[0]) / POINTS;
     byProtocol.forEach((g, i) => {
       const runs = g.records.map((r) => r.latency[panel.level]);

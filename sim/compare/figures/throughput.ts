@@ -4,18 +4,19 @@ import { windowedRate } from '../series.js';
 import { GREY, bottomAxis, esc, leftAxis, legendRow, lineSwatch, px, styleOf, svgDocument, type Frame } from './svg.js';
 
 /**
- * Throughput over time, one panel per protocol on a shared time axis and a shared tx/s scale: finalised
+ * Throughput over time, one panel per protocol on a shared time axis, each with its own tx/s scale: finalised
  * tx/s (solid), soft-confirmed tx/s (dashed) and the offered load (grey dotted), each averaged over
  * consecutive windows and then over the seeds; epoch starts as dotted verticals and idle windows (e.g.
- * Zilliqa's PoW window) shaded, both from the first seed's trace.
+ * Zilliqa's PoW window) shaded, epoch transitions that ended within the run as a band along the top, all
+ * from the first seed's trace.
  */
 
 const WIDTH = 680;
 const LEFT = 64;
 const RIGHT = 18;
-const TOP = 44;
+const TOP = 56;
 const PANEL = 104;
-const GAP = 16;
+const GAP = 24;
 const BOTTOM = 50;
 
 /** Per-window rates averaged over the seeds (the runs of one protocol share their bucket grid). */
@@ -41,7 +42,6 @@ export function throughputFigure(
     soft: meanRates(g.records, 'confirmed', windowUs),
     offered: meanRates(g.records, 'offered', windowUs),
   }));
-  const yMax = max(curves.flatMap((c) => [...c.final.v, ...c.soft.v, ...c.offered.v])) ?? 1;
   const height = TOP + curves.length * PANEL + (curves.length - 1) * GAP + BOTTOM;
   const plotW = WIDTH - LEFT - RIGHT;
   const x = scaleLinear().domain([0, endUs / 1e6]).range([LEFT, LEFT + plotW]);
@@ -66,7 +66,9 @@ export function throughputFigure(
   );
   curves.forEach((c, i) => {
     const f: Frame = { left: LEFT, top: TOP + i * (PANEL + GAP), width: plotW, height: PANEL };
-    const y = scaleLinear().domain([0, yMax * 1.08]).nice().range([f.top + f.height, f.top]);
+    // Each panel its own scale: one protocol's catch-up burst (Zilliqa after a PoW window) would flatten the others.
+    const yMax = max([...c.final.v, ...c.soft.v, ...c.offered.v]) ?? 1;
+    const y = scaleLinear().domain([0, Math.max(1, yMax) * 1.08]).nice().range([f.top + f.height, f.top]);
     const st = styleOf(c.protocol, i);
     body.push(`<g>`);
     body.push(...leftAxis(f, y, { label: 'tx/s', ticks: 4 }));
@@ -78,12 +80,13 @@ export function throughputFigure(
         const band = w.shard < 0 ? { y: f.top, h: f.height } : { y: f.top + f.height - 8, h: 8 };
         body.push(`<rect x="${px(x0)}" y="${px(band.y)}" width="${px(Math.max(0.5, x1 - x0))}" height="${px(band.h)}" fill="#bdbdbd" fill-opacity="0.55"/>`);
       }
-      for (const { epoch, startUs, readyUs } of first.epochs) {
-        // The transition (TransEpoch moves) as a band along the panel top: IOS keeps committing under it.
-        const endUs2 = readyUs ?? first.endUs;
-        if (endUs2 > startUs) {
+      for (const { index: epoch, startUs, readyUs } of first.epochs) {
+        if (startUs >= first.endUs) continue;
+        // The transition (IOS: TransEpoch moves, epoch.start → epoch.ready) as a band along the panel top,
+        // when it ended within the run.
+        if (readyUs !== null && readyUs > startUs) {
           body.push(
-            `<rect x="${px(x(startUs / 1e6))}" y="${px(f.top)}" width="${px(x(endUs2 / 1e6) - x(startUs / 1e6))}" height="5" fill="${st.colour}" fill-opacity="0.35"/>`,
+            `<rect x="${px(x(startUs / 1e6))}" y="${px(f.top)}" width="${px(x(readyUs / 1e6) - x(startUs / 1e6))}" height="5" fill="${st.colour}" fill-opacity="0.35"/>`,
           );
         }
         if (startUs <= 0) continue;
@@ -104,7 +107,7 @@ export function throughputFigure(
     body.push(`<path d="${path(c.offered)}" fill="none" stroke="${GREY}" stroke-width="1.3" stroke-dasharray="2 3"/>`);
     body.push(`<path d="${path(c.soft)}" fill="none" stroke="${st.colour}" stroke-width="1.3" stroke-dasharray="5 3"/>`);
     body.push(`<path d="${path(c.final)}" fill="none" stroke="${st.colour}" stroke-width="2"/>`);
-    body.push(`<text class="panel-title" x="${px(f.left + 6)}" y="${px(f.top + 13)}" style="fill:${st.colour}">${esc(c.protocol)}</text>`);
+    body.push(`<text class="panel-title" x="${px(f.left)}" y="${px(f.top - 7)}" style="fill:${st.colour}">${esc(c.protocol)}</text>`);
     const last = i === curves.length - 1;
     body.push(...bottomAxis(f, x, { ...(last ? { label: 'simulated time (s)' } : {}), showLabels: last }));
     body.push(`</g>`);

@@ -10,7 +10,7 @@ import { runCompare, type CompareResult } from '../compare.js';
 import { SUMMARY_CSV_HEADER } from '../csv.js';
 
 /**
- * A tiny comparison (3 protocols × 2 seeds, 15 simulated seconds, 24 nodes) run twice: serially in this
+ * A tiny comparison (4 protocols × 2 seeds, 15 simulated seconds, 24 nodes) run twice: serially in this
  * process and on two worker threads. The two directories must agree byte for byte except the wall-clock
  * keys, and the table and summary.csv must agree with the per-run files.
  */
@@ -22,14 +22,21 @@ export const TINY = {
   protocol: { type: 'ios', epochSeconds: 8 },
   workload: { offeredTps: 40, doubleSpendFraction: 0.02 },
   compare: {
-    protocols: ['ios', 'dpos', 'iost-mainnet'],
+    protocols: ['ios', 'dpos', 'iost-mainnet', 'zilliqa'],
     seeds: [1, 2],
     protocolParams: {
       dpos: { producers: 7, blocksPerProducer: 2, finality: 'one-stage' },
       'iost-mainnet': { witnesses: 7, blocksPerSlot: 2 },
+      // A 4 s PoW window and 3 TX epochs, so that 15 s hold a window, final blocks and the next window.
+      zilliqa: {
+        dsCommitteeSize: 8, shardSize: 8, shardSizeToleranceLo: 2, shardSizeToleranceHi: 1,
+        finalBlocksPerDsEpoch: 3, powWindowSeconds: 4, txDistributeMs: 1000, txPacketDelayMs: 500,
+      },
     },
   },
 };
+
+const PROTOCOLS = TINY.compare.protocols;
 
 function files(dir: string): string[] {
   const out: string[] = [];
@@ -93,7 +100,7 @@ describe('shardsim compare', () => {
 
   it('writes every run directory and the compare files', () => {
     const list = files(serialDir);
-    for (const p of ['ios', 'dpos', 'iost-mainnet']) {
+    for (const p of PROTOCOLS) {
       for (const seed of [1, 2]) {
         for (const f of ['summary.json', 'metrics.csv', 'trace.columnar.json.gz', 'latency-cdf.csv', 'run-extras.json']) {
           expect(list).toContain(join(p, `seed-${seed}`, f));
@@ -120,7 +127,7 @@ describe('shardsim compare', () => {
 
   it('the two seeds differ (the seed list is honoured) and every run is invariant-clean', () => {
     const h = (p: string, s: number) => JSON.parse(readFileSync(join(serialDir, p, `seed-${s}`, 'summary.json'), 'utf8'));
-    for (const p of ['ios', 'dpos', 'iost-mainnet']) {
+    for (const p of PROTOCOLS) {
       expect(h(p, 1).traceHash).not.toBe(h(p, 2).traceHash);
       expect(h(p, 1).seed).toBe(1);
       expect(h(p, 2).invariants.violations).toBe(0);
@@ -135,7 +142,7 @@ describe('shardsim compare', () => {
     const value = (p: string, seed: number, metric: string) =>
       rows.find((r) => r.protocol === p && r.seed === String(seed) && r.metric === metric && r.stat === 'value')?.value;
     let checked = 0;
-    for (const p of ['ios', 'dpos', 'iost-mainnet']) {
+    for (const p of PROTOCOLS) {
       for (const seed of [1, 2]) {
         const dir = join(serialDir, p, `seed-${seed}`);
         const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
@@ -154,7 +161,11 @@ describe('shardsim compare', () => {
         checked++;
       }
     }
-    expect(checked).toBe(6);
+    expect(checked).toBe(8);
+    // Zilliqa's PoW window is idle by design: at least the 4 s window per DS epoch.
+    expect(value('zilliqa', 1, 'idle_seconds_per_epoch')).toBeGreaterThanOrEqual(4);
+    expect(value('zilliqa', 1, 'epochs')).toBeGreaterThanOrEqual(1);
+    expect(value('ios', 1, 'idle_seconds_per_epoch')).toBe(0);
     // IOS is sharded, the chains are not.
     expect(value('ios', 1, 'cross_shard_committed')).toBeGreaterThan(0);
     expect(value('dpos', 1, 'cross_shard_committed')).toBeNull();
@@ -163,7 +174,7 @@ describe('shardsim compare', () => {
   it('summary.csv aggregates are the mean and the t interval (t(0.975, 1) = 12.7062) of the value rows', () => {
     const rows = readCsv(join(serialDir, 'summary.csv'));
     const metrics = [...new Set(rows.map((r) => r.metric))];
-    for (const p of ['ios', 'dpos', 'iost-mainnet']) {
+    for (const p of PROTOCOLS) {
       for (const m of metrics) {
         const values = rows.filter((r) => r.protocol === p && r.metric === m && r.stat === 'value' && r.value !== null).map((r) => r.value!);
         const stat = (name: string) => rows.find((r) => r.protocol === p && r.metric === m && r.seed === '' && r.stat === name)!.value;
@@ -187,7 +198,7 @@ describe('shardsim compare', () => {
     const header = md.find((l) => l.startsWith('| metric'))!.split('|').map((c) => c.trim());
     const check = (label: string, metric: string, scale: number) => {
       const cells = md.find((l) => l.startsWith(`| ${label} |`))!.split('|').map((c) => c.trim());
-      for (const p of ['ios', 'dpos', 'iost-mainnet']) {
+      for (const p of PROTOCOLS) {
         const cell = cells[header.indexOf(p)]!;
         const stat = (name: string) => rows.find((r) => r.protocol === p && r.metric === metric && r.seed === '' && r.stat === name)!.value;
         if (stat('n') === 0) {

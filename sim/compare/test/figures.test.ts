@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunRecord, LatencyQuantiles } from '../execute.js';
 import { CDF_STEPS } from '../execute.js';
 import { aggregate, compareMetrics } from '../metrics.js';
-import { bucketSeries, epochSpans, finalizedRateFrom, idleWindows, windowedRate } from '../series.js';
+import { bucketSeries, finalizedRateFrom, windowedRate } from '../series.js';
 import { cdfAt, latencyCdfFigure, pooledCdfAt } from '../figures/latency-cdf.js';
 import { throughputFigure } from '../figures/throughput.js';
 import { scalingFigure } from '../figures/scaling.js';
@@ -29,39 +29,20 @@ function record(protocol: string, seed: number, shards: number, tps: number, opt
     } as unknown as RunRecord['summary'],
     extras: { steadyFinalTps: tps, confirmedTps: tps, epochs: 0, idleSecondsPerEpoch: 0, messagesPerNode: 1, bytesPerNode: 1 } as unknown as RunRecord['extras'],
     series: bucketSeries(events),
-    epochs: (opts.epochs ?? []).map((s, epoch) => ({ epoch, startUs: s * 1e6, readyUs: s * 1e6 + 2e6 })),
-    idle: opts.idle ? [{ shard: -1, reason: 'pow', startUs: opts.idle[0] * 1e6, endUs: opts.idle[1] * 1e6 }] : [],
-    latency: { confirm: uniform(100, 1100, 500), final: seed === 1 ? uniform(1000, 3000, 300) : null, crossShard: null },
+    epochs: (opts.epochs ?? []).map((s, index) => ({ index, startUs: s * 1e6, readyUs: s * 1e6 + 2e6, moved: 0, leader: -1 })),
+    idle: opts.idle ? [{ shard: -1, epoch: 0, reason: 'pow', startUs: opts.idle[0] * 1e6, endUs: opts.idle[1] * 1e6 }] : [],
+    latency: { confirm: uniform(100, 1100, 240), final: seed === 1 ? uniform(1000, 3000, 300) : null, crossShard: null },
     endUs: 30_000_000,
     files: [],
   };
 }
 
-describe('trace reductions for the figures', () => {
+describe('bucket series for the figures', () => {
   it('windowed rates average whole buckets; the steady-state rate skips the warm-up', () => {
     const s = bucketSeries([bucket(0, 0), bucket(1, 10), bucket(2, 20), bucket(3, 30), bucket(4, 40), bucket(5, 50), bucket(6, 60)]);
     expect(windowedRate(s, s.finalized, 5_000_000)).toEqual({ t: [0, 5_000_000], perSecond: [20, 55] });
     expect(finalizedRateFrom(s, 5_000_000)).toBe(55);
     expect(finalizedRateFrom(s, 9_000_000)).toBeNull();
-  });
-
-  it('epochs: first start and ready per epoch number; idle windows pair start and end, an open one closes at the run end', () => {
-    const ev = [
-      { t: 5, type: 'epoch.start', epoch: 1, leader: 0, view: 0 },
-      { t: 9, type: 'epoch.start', epoch: 1, leader: 3, view: 1 },
-      { t: 20, type: 'epoch.start', epoch: 2, leader: 0, view: 0 },
-      { t: 0, type: 'idle.start', shard: -1, epoch: 1, reason: 'pow' },
-      { t: 60, type: 'idle.end', shard: -1, epoch: 1, reason: 'pow' },
-      { t: 70, type: 'idle.start', shard: 2, epoch: 2, reason: 'pow' },
-    ];
-    expect(epochSpans([...ev, { t: 15, type: 'epoch.ready', epoch: 1 }])).toEqual([
-      { epoch: 1, startUs: 5, readyUs: 15 },
-      { epoch: 2, startUs: 20, readyUs: null },
-    ]);
-    expect(idleWindows(ev, 100)).toEqual([
-      { shard: -1, reason: 'pow', startUs: 0, endUs: 60 },
-      { shard: 2, reason: 'pow', startUs: 70, endUs: 100 },
-    ]);
   });
 });
 
@@ -78,7 +59,7 @@ describe('latency CDF', () => {
     expect(pooledCdfAt([null], 5)).toBeNull();
   });
 
-  it('draws one curve per protocol and level, names protocols with no final confirmation, and is deterministic', () => {
+  it('draws one curve per protocol and level, states the share of offered transactions covered, and is deterministic', () => {
     const groups = [
       { protocol: 'ios', records: [record('ios', 1, 1, 10), record('ios', 2, 1, 12)] },
       { protocol: 'dpos', records: [record('dpos', 2, 1, 5)] },
@@ -89,7 +70,9 @@ describe('latency CDF', () => {
     // Each protocol: one legend swatch, one soft curve; ios also a final curve.
     expect(curves(styleOf('ios', 0).colour)).toBe(3);
     expect(curves(styleOf('dpos', 1).colour)).toBe(2);
-    expect(svg).toContain('none within the run: dpos');
+    // Shares of offered (300 per run): ios 240 + 240 soft of 600, dpos 240 of 300; final: ios 300 of 600, dpos none.
+    expect(svg).toContain('>ios 80%, dpos 80%<');
+    expect(svg).toContain('>ios 50%, dpos 0%<');
     expect(svg).not.toMatch(/NaN|undefined|Infinity/);
   });
 });
@@ -108,7 +91,7 @@ describe('throughput over time', () => {
     expect(svg).toContain('>e2</text>');
     expect(svg).not.toContain('>e0</text>');
     // Panel 1's idle window: 0–6 s of 30 s over 598 px, full panel height (104 px).
-    expect(svg).toMatch(/<rect x="64\.00" y="44\.00" width="119\.60" height="104\.00" fill="#bdbdbd"/);
+    expect(svg).toMatch(/<rect x="64\.00" y="56\.00" width="119\.60" height="104\.00" fill="#bdbdbd"/);
     expect(svg).toContain('>zilliqa</text>');
     expect(svg).toContain('>ios</text>');
     expect(svg).not.toMatch(/NaN|undefined/);

@@ -77,7 +77,7 @@ describe('buildSummary', () => {
     }
   });
 
-  it('epochs: transition length and the lowest tps over the buckets it overlaps', () => {
+  it('epochs: transition length and the lowest tps over the buckets it overlaps (none for an instant genesis)', () => {
     const s = buildSummary(
       input({
         epochs: [
@@ -88,7 +88,7 @@ describe('buildSummary', () => {
       }),
     );
     expect(s.epochs).toEqual([
-      { index: 0, startSeconds: 0, transitionSeconds: 0, moved: 0, minTpsDuringTransition: 0 },
+      { index: 0, startSeconds: 0, transitionSeconds: 0, moved: 0, minTpsDuringTransition: null },
       { index: 1, startSeconds: 1.5, transitionSeconds: 1.1, moved: 5, minTpsDuringTransition: 0 },
       { index: 2, startSeconds: 3.5, transitionSeconds: null, moved: 2, minTpsDuringTransition: 20 },
     ]);
@@ -115,11 +115,11 @@ describe('SummarySchema and summaryJson', () => {
     expect(SummarySchema.safeParse({ ...s, tx }).success).toBe(false);
   });
 
-  it('has exactly the DESIGN §9 keys, in order', () => {
+  it('has exactly the DESIGN §9 keys, in order, then our additions (issue 3: MSB storage)', () => {
     expect(Object.keys(SummarySchema.shape)).toEqual([
       'schema', 'protocol', 'scenario', 'scenarioHash', 'seed', 'traceHash', 'simulatedSeconds', 'wallSeconds',
       'events', 'eventsPerSecond', 'nodes', 'shards', 'tx', 'throughputTps', 'latencyMs', 'crossShard', 'epochs',
-      'idleSeconds', 'finalityLagBlocks', 'decentralization', 'invariants',
+      'idleSeconds', 'finalityLagBlocks', 'decentralization', 'invariants', 'storage',
     ]);
   });
 
