@@ -140,7 +140,7 @@ export function executeRun(spec: RunSpec, opts: ExecuteOptions, clockMs: () => n
     idleSeconds: round6(idleSeconds),
     idleSecondsPerEpoch: round6(idleSeconds / Math.max(1, starts.length)),
     confirmedTps: summary.simulatedSeconds > 0 ? round6(m.confirmed / summary.simulatedSeconds) : 0,
-    steadyFinalTps: nullableRound(finalizedRateFrom(series, secondsToUs(opts.warmupSeconds))),
+    steadyFinalTps: nullableRound(finalizedRateFrom(series, secondsToUs(opts.warmupSeconds), run.endUs)),
     warmupSeconds: opts.warmupSeconds,
     latencySamples: {
       confirm: latency.confirm?.count ?? 0,

@@ -62,7 +62,9 @@ export function buildReport(plan: ComparePlan, records: readonly RunRecord[], gr
   if (plan.scaling) {
     const key = scalingMetricKey(plan);
     const st = scalingTable(groups, key);
-    const heading = `${plan.name}: scaling at ${plan.scaling.nodesPerShard} nodes per shard; mean ± 95% CI half-width over ${plan.seeds.length} seeds`;
+    const heading =
+      `${plan.name}: shards of ${plan.scaling.nodesPerShard} nodes; mean ± 95% CI half-width (Student t) over ` +
+      `${plan.seeds.length} seed${plan.seeds.length === 1 ? '' : 's'} (${plan.seeds.join(', ')})`;
     texts.unshift(`${heading}\n\n${tableText(st)}`);
     md.splice(1, 0, `${heading}\n\n${tableMarkdown(st)}`);
     const offered = new Map<number, number>();

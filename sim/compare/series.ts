@@ -60,14 +60,14 @@ export function windowedRate(series: BucketSeries, counts: readonly number[], wi
   return { t, perSecond };
 }
 
-/** Finalised tx/s over the buckets that start at or after `fromUs` (steady state after a warm-up); null if none. */
-export function finalizedRateFrom(series: BucketSeries, fromUs: number): number | null {
+/**
+ * Finalised tx/s from `fromUs` to the end of the run (steady state after a warm-up): finalisations in the
+ * buckets that start at or after `fromUs` (including one at the end time itself) over (endUs − fromUs).
+ * Null when the run is no longer than the warm-up.
+ */
+export function finalizedRateFrom(series: BucketSeries, fromUs: number, endUs: number): number | null {
+  if (endUs <= fromUs) return null;
   let sum = 0;
-  let len = 0;
-  for (let i = 0; i < series.t.length; i++) {
-    if (series.t[i]! < fromUs) continue;
-    sum += series.finalized[i]!;
-    len += series.lengthUs[i]!;
-  }
-  return len > 0 ? (sum * 1_000_000) / len : null;
+  for (let i = 0; i < series.t.length; i++) if (series.t[i]! >= fromUs) sum += series.finalized[i]!;
+  return (sum * 1_000_000) / (endUs - fromUs);
 }

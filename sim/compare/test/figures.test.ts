@@ -41,8 +41,10 @@ describe('bucket series for the figures', () => {
   it('windowed rates average whole buckets; the steady-state rate skips the warm-up', () => {
     const s = bucketSeries([bucket(0, 0), bucket(1, 10), bucket(2, 20), bucket(3, 30), bucket(4, 40), bucket(5, 50), bucket(6, 60)]);
     expect(windowedRate(s, s.finalized, 5_000_000)).toEqual({ t: [0, 5_000_000], perSecond: [20, 55] });
-    expect(finalizedRateFrom(s, 5_000_000)).toBe(55);
-    expect(finalizedRateFrom(s, 9_000_000)).toBeNull();
+    expect(finalizedRateFrom(s, 5_000_000, 7_000_000)).toBe(55);
+    // A bucket at the end time itself (a commit at exactly the end) counts, but adds no length.
+    expect(finalizedRateFrom(s, 5_000_000, 6_000_000)).toBe(110);
+    expect(finalizedRateFrom(s, 9_000_000, 9_000_000)).toBeNull();
   });
 });
 
@@ -107,8 +109,10 @@ describe('throughput against shards', () => {
     const groups = aggregate(records, compareMetrics(0));
     const svg = scalingFigure(groups, 'throughput_final_tps', new Map([[1, 10], [4, 40]]), 's', 'tx/s');
     expect(svg).toBe(scalingFigure(groups, 'throughput_final_tps', new Map([[1, 10], [4, 40]]), 's', 'tx/s'));
-    const bars = svg.match(/<path d="M[\d.]+,[\d.]+V[\d.]+M/g) ?? [];
+    const bars = svg.match(/<path d="M[\d.]+,-?[\d.]+V-?[\d.]+M/g) ?? [];
     expect(bars).toHaveLength(2); // ios at 1 and 4 shards
+    // Bars are clipped to the plot; the axis fits the means and the offered load (40), not the interval tops.
+    expect(svg.match(/clip-path="url\(#plot\)"/g)).toHaveLength(2);
     expect(svg).toContain('offered load');
     expect(svg).not.toMatch(/NaN|undefined/);
   });
