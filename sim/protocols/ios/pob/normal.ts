@@ -47,6 +47,11 @@ export interface NormalConfig {
   readonly gen?: number;
   readonly startHeight?: number;
   readonly startView?: number;
+  /**
+   * Called after a step that changed this member's committee generation, view or replica (ShardLeagues
+   * keeps its whole-run leader view from it instead of rescanning every member per client batch).
+   */
+  readonly onLeadershipChange?: () => void;
 }
 
 type Out = Effect<PobMsg, PobTimer>[];
@@ -74,12 +79,14 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
   /** Blocks decided this epoch, and up to which one each committee member's validation credit is in `chain`. */
   private decided = 0;
   private readonly credited = new Map<NodeId, number>();
+  private readonly onLeadershipChange: (() => void) | undefined;
 
   constructor(config: NormalConfig) {
     const ctx = config.ctx;
     this.self = config.self;
     this.ctx = ctx;
     this.chain = config.ledger;
+    this.onLeadershipChange = config.onLeadershipChange;
     this.sizes = new PobSizes(ctx.league.headerBytes, ctx.league.signatureBytes, ctx.txSizeBytes);
     this.source = new MergeSource(this.sizes, (now) => this.refreshMode(now));
     this.league = new Set(ctx.believable.filter((b) => !this.chain.isSlashed(b)));
@@ -204,7 +211,15 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
   /** Step the BFT replica and handle what it tells us. */
   private runBft(now: Micros, input: Input<PobMsg, PobTimer>, out: Out): void {
     const bftInput = input as Parameters<ReconfigurableReplica['step']>[1];
-    for (const e of this.bft.step(now, bftInput)) {
+    const gen = this.bft.gen;
+    const replica = this.bft.replica;
+    const view = replica?.view ?? -1;
+    const effects = this.bft.step(now, bftInput);
+    // The replica is only ever stepped here, so this sees every change of (generation, view, replica).
+    if (this.onLeadershipChange && (this.bft.gen !== gen || this.bft.replica !== replica || (replica?.view ?? -1) !== view)) {
+      this.onLeadershipChange();
+    }
+    for (const e of effects) {
       if (e.kind === 'local') {
         const ev = e.event as BftCommitted | BftReconfigured;
         if (ev.type === 'bftCommitted') this.onFinalBlock(ev, out);
