@@ -108,6 +108,7 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
       emitCommits: false,
       startHeight: config.startHeight ?? 0,
       startView: config.startView ?? 0,
+      committees: ctx.committees,
     });
   }
 

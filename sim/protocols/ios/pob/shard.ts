@@ -2,6 +2,7 @@ import { msToUs } from '../../../kernel/time.js';
 import type { Micros } from '../../../kernel/time.js';
 import type { BftConfig, CpuConfig, IosConfig } from '../../../scenario/schema.js';
 import type { NodeId, ProtocolNode, TxSet } from '../../types.js';
+import { CommitteeCache } from '../../bft/tree.js';
 import { BelievableNode } from './believable.js';
 import { planLeagues } from './league.js';
 import type { LeaguePlan } from './league.js';
@@ -109,6 +110,7 @@ export class ShardLeagues {
       believable: this.plan.believable,
       normal: this.plan.normal,
       mode: this.plan.mode,
+      committees: new CommitteeCache(),
     };
     const malicious =
       config.malicious ?? ((n: NodeId) => config.keyed(`pob:malicious:${config.epoch}:${n}`) < pob.maliciousBelievableFraction);

@@ -43,4 +43,16 @@ describe('ShardLeagues.leaderNode (cached between leadership changes)', () => {
     expect(checks).toBeGreaterThan(3000);
     expect([...leaders].sort((a, b) => a - b)).toEqual([3, 4]); // the view change moved the lead
   });
+
+  it('the members of a committee share one Committee object, before and after a reconfiguration', () => {
+    const { harness, leagues } = setup({ believable: 3, normal: 7, joiners: 2 });
+    const committees = () => new Set([...leagues.normalNodes.values()].flatMap((n) => (n.bft.replica ? [n.bft.replica.committee] : [])));
+    expect([committees().size, [...committees()][0]!.n]).toEqual([1, 7]);
+    submitBatches(harness, 10, 30, 100_000, 100_000);
+    leagues.reconfigure([3, 4, 5, 6, 7, 10, 11]);
+    harness.run(4 * S);
+    const after = [...leagues.normalNodes.values()].filter((n) => n.bft.replica).map((n) => n.self);
+    expect(after).toEqual([3, 4, 5, 6, 7, 10, 11]); // joiners switched in, leavers out
+    expect(committees().size).toBe(1);
+  });
 });
