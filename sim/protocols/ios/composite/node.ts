@@ -5,7 +5,7 @@ import { EdsNode } from '../eds/index.js';
 import type { EdsLocalEvent, EdsMsg, EdsTimer } from '../eds/index.js';
 import { wrap, wrapEffects } from '../layers.js';
 import type { Layered } from '../layers.js';
-import { MIN_NORMAL_LEAGUE, NormalNode, PobSizes } from '../pob/index.js';
+import { BelievableNode, MIN_NORMAL_LEAGUE, NormalNode, PobSizes } from '../pob/index.js';
 import type { PobMsg, PobTimer } from '../pob/index.js';
 import type { Move } from '../transepoch/plan.js';
 import type { BftCommitted } from '../../bft/extensions.js';
@@ -101,6 +101,9 @@ export class IosNode implements ProtocolNode<L, L> {
     switch (input.kind) {
       case 'start': {
         this.ownTimer(this.world.epochUs - this.world.leadUs, { kind: 'nextEpoch', epoch: 1 }, 1, out);
+        // Genesis membership for the trace (the dashboard's shard map): later changes are shard.move events.
+        const role = this.pob.get(this.shard_) instanceof BelievableNode ? 'believable' : 'normal';
+        out.push({ kind: 'trace', event: { type: 'shard.member', node: this.self, shard: this.shard_, epoch: 0, role } });
         this.stepPob(now, this.shard_, { kind: 'start' }, out);
         break;
       }
