@@ -1,4 +1,4 @@
-import { EVENT_FIELDS, type EventType, type FieldKind, type TraceEvent, type TraceEventOf, type TraceHeader } from './schema.js';
+import { EVENT_FIELDS, type EventType, type FieldKind, type TraceEvent, type TraceHeader } from './schema.js';
 import { readTraceDocument, type CheckedBody } from './read.js';
 import { fieldsOf } from './validate.js';
 
@@ -110,7 +110,7 @@ export function countOf(trace: ColumnarTrace, type: EventType): number {
  * The events of the given types as objects, in trace order: for the derivations that take event lists
  * (derive.ts, series.ts) over the few structural types, without building objects for the rest.
  */
-export function eventsOfTypes<E extends EventType>(trace: ColumnarTrace, wanted: readonly E[]): TraceEventOf<E>[] {
+export function eventsOfTypes<E extends EventType>(trace: ColumnarTrace, wanted: readonly E[]): Extract<TraceEvent, { type: E }>[] {
   const want = new Uint8Array(trace.types.length);
   let total = 0;
   trace.types.forEach((type, i) => {
@@ -119,7 +119,7 @@ export function eventsOfTypes<E extends EventType>(trace: ColumnarTrace, wanted:
       total += trace.byType[type]!.count;
     }
   });
-  const out = new Array<TraceEventOf<E>>(total);
+  const out = new Array<Extract<TraceEvent, { type: E }>>(total);
   if (total === 0) return out;
   const cursor = new Uint32Array(trace.types.length);
   const cols = trace.types.map((type) => trace.byType[type]!);
@@ -135,7 +135,7 @@ export function eventsOfTypes<E extends EventType>(trace: ColumnarTrace, wanted:
       const col = c.fields[f]!;
       ev[f] = col instanceof Uint8Array ? col[row] === 1 : col[row];
     }
-    out[k++] = ev as unknown as TraceEventOf<E>;
+    out[k++] = ev as unknown as Extract<TraceEvent, { type: E }>;
   }
   return out;
 }

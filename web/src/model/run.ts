@@ -1,0 +1,161 @@
+import { eventsOfTypes, numbers, type ColumnarTrace } from '../../../sim/trace/columnar.js';
+import type { TraceHeader } from '../../../sim/trace/schema.js';
+import { deriveEpochs, deriveIdleWindows, throughputSeries, type EpochInfo, type IdleWindow, type ThroughputPoint } from './derive-local.js';
+import { Replayer, replay } from './replay.js';
+import { STRUCTURAL_TYPES, buildTimeline, type Timeline } from './timeline.js';
+
+/**
+ * Everything the dashboard draws for one run, computed once when the trace is opened: the replay timeline,
+ * the shared derivations (epochs, idle windows, throughput series) and the cross-shard matrix as running
+ * sums. Nothing here walks the whole trace again while playing.
+ */
+
+/** A TransEpoch as drawn: from the first batch start of the epoch to its last mover's ready time. */
+export interface Transition {
+  readonly epoch: number;
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly moved: number;
+  readonly batches: number;
+}
+
+/** Cumulative cross-shard commits and aborts of one (from, to) pair over time. */
+interface CrossCell {
+  readonly t: Float64Array;
+  readonly committed: Float64Array;
+  readonly aborted: Float64Array;
+}
+
+export interface RunModel {
+  readonly id: string;
+  /** Where it came from: a results-index entry or a file name. */
+  readonly source: string;
+  readonly header: TraceHeader;
+  readonly eventCount: number;
+  readonly endUs: number;
+  readonly timeline: Timeline;
+  readonly replayer: Replayer;
+  /** Per group, the most slots it ever needs (sizes the shard map's discs). */
+  readonly slotsUsed: Int32Array;
+  readonly epochs: readonly EpochInfo[];
+  readonly transitions: readonly Transition[];
+  readonly idle: readonly IdleWindow[];
+  readonly series: readonly ThroughputPoint[];
+  readonly cross: readonly (readonly CrossCell[])[];
+  readonly crossTotal: { committed: number; aborted: number };
+  /** Times a researcher jumps between: epoch starts, transition starts and ends, idle windows, schedule changes. */
+  readonly marks: readonly number[];
+}
+
+function transitionsOf(trace: ColumnarTrace): Transition[] {
+  const epoch = numbers(trace, 'shard.move', 'epoch');
+  const start = numbers(trace, 'shard.move', 'startUs');
+  const ready = numbers(trace, 'shard.move', 'readyUs');
+  const batch = numbers(trace, 'shard.move', 'batch');
+  const by = new Map<number, { startUs: number; endUs: number; moved: number; batches: Set<number> }>();
+  for (let i = 0; i < epoch.length; i++) {
+    const e = epoch[i]!;
+    let x = by.get(e);
+    if (!x) by.set(e, (x = { startUs: Infinity, endUs: -Infinity, moved: 0, batches: new Set() }));
+    x.startUs = Math.min(x.startUs, start[i]!);
+    x.endUs = Math.max(x.endUs, ready[i]!);
+    x.moved++;
+    x.batches.add(batch[i]!);
+  }
+  return [...by.entries()]
+    .map(([e, x]) => ({ epoch: e, startUs: x.startUs, endUs: x.endUs, moved: x.moved, batches: x.batches.size }))
+    .sort((a, b) => a.startUs - b.startUs);
+}
+
+function crossOf(trace: ColumnarTrace, m: number): { cells: CrossCell[][]; committed: number; aborted: number } {
+  const t = trace.byType['crossshard.batch']?.t ?? new Float64Array(0);
+  const from = numbers(trace, 'crossshard.batch', 'fromShard');
+  const to = numbers(trace, 'crossshard.batch', 'toShard');
+  const com = numbers(trace, 'crossshard.batch', 'committed');
+  const abo = numbers(trace, 'crossshard.batch', 'aborted');
+  const rows: number[][][] = Array.from({ length: m }, () => Array.from({ length: m }, () => []));
+  for (let i = 0; i < t.length; i++) {
+    const f = from[i]!;
+    const g = to[i]!;
+    if (f >= 0 && f < m && g >= 0 && g < m) rows[f]![g]!.push(i);
+  }
+  let committed = 0;
+  let aborted = 0;
+  const cells = rows.map((row) =>
+    row.map((idx) => {
+      idx.sort((a, b) => t[a]! - t[b]! || a - b);
+      const cell = { t: new Float64Array(idx.length), committed: new Float64Array(idx.length), aborted: new Float64Array(idx.length) };
+      let c = 0;
+      let a = 0;
+      idx.forEach((i, k) => {
+        c += com[i]!;
+        a += abo[i]!;
+        cell.t[k] = t[i]!;
+        cell.committed[k] = c;
+        cell.aborted[k] = a;
+      });
+      committed += c;
+      aborted += a;
+      return cell;
+    }),
+  );
+  return { cells, committed, aborted };
+}
+
+/** Cross-shard commits and aborts from `from` to `to` up to tUs. */
+export function crossAt(run: RunModel, from: number, to: number, tUs: number): { committed: number; aborted: number } {
+  const cell = run.cross[from]![to]!;
+  let lo = 0;
+  let hi = cell.t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cell.t[mid]! <= tUs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? { committed: 0, aborted: 0 } : { committed: cell.committed[lo - 1]!, aborted: cell.aborted[lo - 1]! };
+}
+
+export function buildRunModel(id: string, source: string, trace: ColumnarTrace): RunModel {
+  const header = trace.header;
+  const structural = eventsOfTypes(trace, STRUCTURAL_TYPES);
+  const timeline = buildTimeline(header, structural);
+  const derivable = eventsOfTypes(trace, ['epoch.start', 'epoch.ready', 'shard.move', 'metrics.bucket', 'idle.start', 'idle.end']);
+  let lastT = 0;
+  for (const type of trace.types) {
+    const col = trace.byType[type]!.t;
+    for (let i = 0; i < col.length; i++) if (col[i]! > lastT) lastT = col[i]!;
+  }
+  const endUs = Math.max(header.durationUs, lastT);
+  const transitions = transitionsOf(trace);
+  const idle = deriveIdleWindows(derivable, endUs);
+  const marks = new Set<number>();
+  for (const e of timeline.events) if (e.kind === 'epoch' || e.kind === 'schedule' || e.kind === 'ready') marks.add(e.t);
+  for (const tr of transitions) marks.add(tr.startUs).add(tr.endUs);
+  for (const w of idle) marks.add(w.startUs).add(w.endUs);
+  const cross = crossOf(trace, header.shards);
+  const final = replay(timeline, Infinity);
+  return {
+    id,
+    source,
+    header,
+    eventCount: trace.eventCount,
+    endUs,
+    timeline,
+    replayer: new Replayer(timeline),
+    slotsUsed: final.slotsUsed,
+    epochs: deriveEpochs(derivable),
+    transitions,
+    idle,
+    series: throughputSeries(derivable),
+    cross: cross.cells,
+    crossTotal: { committed: cross.committed, aborted: cross.aborted },
+    marks: [...marks].filter((t) => t >= 0 && t <= endUs).sort((a, b) => a - b),
+  };
+}
+
+/** What is going on at tUs, in words for the run's status line (epoch, transition, idle window). */
+export function phaseAt(run: RunModel, tUs: number): { transition: Transition | null; idle: IdleWindow[] } {
+  const transition = run.transitions.find((tr) => tr.startUs <= tUs && tUs < tr.endUs) ?? null;
+  const idle = run.idle.filter((w) => w.startUs <= tUs && tUs < w.endUs);
+  return { transition, idle };
+}
