@@ -13,7 +13,29 @@ export interface SeriesSpec {
   readonly label: string;
   readonly colour: string;
   readonly dash?: string;
+  /** Also draw a centred moving mean over SMOOTH_SECONDS (bold), the raw buckets thin beneath it. */
+  readonly smooth?: boolean;
   readonly value: (p: ThroughputPoint) => number | null;
+}
+
+/** Window of the moving mean drawn over bursty series (final blocks seconds apart make 1 s buckets spiky). */
+export const SMOOTH_SECONDS = 10;
+
+/** Centred moving mean over `k` buckets (missing values skipped; null where the window has none). */
+export function movingMean(values: readonly (number | null)[], k: number): (number | null)[] {
+  const half = Math.floor(k / 2);
+  return values.map((_, i) => {
+    let sum = 0;
+    let n = 0;
+    for (let j = Math.max(0, i - half); j <= Math.min(values.length - 1, i + half); j++) {
+      const v = values[j];
+      if (v !== null && v !== undefined && Number.isFinite(v)) {
+        sum += v;
+        n++;
+      }
+    }
+    return n > 0 ? sum / n : null;
+  });
 }
 
 export interface ChartSpec {
@@ -21,6 +43,8 @@ export interface ChartSpec {
   readonly unit: string;
   readonly yLabel: string;
   readonly log?: boolean;
+  /** Mark every bucket's value with a dot too: sparse series (a final block every few buckets) have no line. */
+  readonly points?: boolean;
   readonly series: readonly SeriesSpec[];
   readonly format: (v: number) => string;
 }
@@ -49,7 +73,10 @@ export class SeriesChart {
     const bands: string[] = [];
     if (run.transitions.length > 0) bands.push('orange: epoch transitions (first batch start to last node ready)');
     if (run.idle.length > 0) bands.push('hatched: idle windows (no transaction processed)');
-    p.caption.textContent = `Per ${this.bucketSeconds()} s bucket of simulated time.${bands.length ? ' Shaded ' + bands.join('; ') + '.' : ''}`;
+    const per = spec.series.some((s) => s.smooth)
+      ? `Thin lines: per ${this.bucketSeconds()} s bucket of simulated time; bold: ${SMOOTH_SECONDS} s centred mean.`
+      : `Per ${this.bucketSeconds()} s bucket of simulated time.`;
+    p.caption.textContent = `${per}${bands.length ? ' Shaded ' + bands.join('; ') + '.' : ''}`;
   }
 
   private bucketSeconds(): string {
@@ -119,29 +146,49 @@ export class SeriesChart {
       .attr('text-anchor', 'middle')
       .text(spec.yLabel);
 
-    for (const s of spec.series) {
+    const bucketUs = run.series[0]?.lengthUs ?? 1e6;
+    const k = Math.max(1, Math.round((SMOOTH_SECONDS * 1e6) / bucketUs));
+    const ok = (v: number | null): v is number => v !== null && Number.isFinite(v) && (!spec.log || v > 0);
+    const mid = run.series.map((p) => sec(p.startUs + p.lengthUs / 2));
+    const draw = (vals: readonly (number | null)[], colour: string, width: number, opacity: number, dash?: string) => {
       const line = d3
-        .line<ThroughputPoint>()
-        .defined((p) => {
-          const v = s.value(p);
-          return v !== null && Number.isFinite(v) && (!spec.log || v > 0);
-        })
-        .x((p) => sec(p.startUs + p.lengthUs / 2))
-        .y((p) => y(s.value(p)!))
+        .line<number>()
+        .defined((i) => ok(vals[i]!))
+        .x((i) => mid[i]!)
+        .y((i) => y(vals[i]!))
         .curve(d3.curveMonotoneX);
       g.append('path')
-        .datum(run.series)
+        .datum(d3.range(vals.length))
+        .attr('class', 'series')
         .attr('fill', 'none')
-        .attr('stroke', s.colour)
-        .attr('stroke-width', 1.8)
-        .attr('stroke-dasharray', s.dash ?? null)
+        .attr('stroke', colour)
+        .attr('stroke-width', width)
+        .attr('stroke-opacity', opacity)
+        .attr('stroke-dasharray', dash ?? null)
         .attr('d', line);
+      if (!spec.points) return;
+      g.append('g')
+        .selectAll('circle')
+        .data(d3.range(vals.length).filter((i) => ok(vals[i]!)))
+        .join('circle')
+        .attr('cx', (i) => mid[i]!)
+        .attr('cy', (i) => y(vals[i]!))
+        .attr('r', 1.9)
+        .attr('fill', colour)
+        .attr('fill-opacity', opacity);
+    };
+    for (const s of spec.series) {
+      const raw = run.series.map((p) => s.value(p));
+      if (s.smooth && k > 1) {
+        draw(raw, s.colour, 1, 0.3, s.dash);
+        draw(movingMean(raw, k), s.colour, 2.2, 1, s.dash);
+      } else draw(raw, s.colour, 1.8, 1, s.dash);
     }
 
     // Legend, top right, in a white box so it reads over the lines.
     const lg = g.append('g').attr('class', 'legend-box');
     const entries: { label: string; draw: (sel: d3.Selection<SVGGElement, unknown, null, undefined>) => void }[] = spec.series.map((s) => ({
-      label: s.label,
+      label: s.smooth && k > 1 ? `${s.label} (${SMOOTH_SECONDS} s mean)` : s.label,
       draw: (sel) => sel.append('line').attr('x1', 0).attr('x2', 18).attr('y1', 0).attr('y2', 0).attr('stroke', s.colour).attr('stroke-width', 2).attr('stroke-dasharray', s.dash ?? null),
     }));
     if (run.transitions.length) entries.push({ label: 'epoch transition', draw: (sel) => sel.append('rect').attr('class', 'band-transition').attr('y', -5).attr('width', 18).attr('height', 10) });

@@ -51,8 +51,8 @@ export class RunView {
           format: (v) => `${fmtTps(v)} tx/s`,
           series: [
             { key: 'offered', label: 'offered', colour: SERIES_COLOURS.offered, dash: '4 3', value: (p) => p.offeredTps },
-            { key: 'confirmed', label: 'confirmed (soft)', colour: SERIES_COLOURS.confirmed, value: (p) => p.confirmedTps },
-            { key: 'finalized', label: 'finalised', colour: SERIES_COLOURS.finalized, value: (p) => p.finalizedTps },
+            { key: 'confirmed', label: 'confirmed (soft)', colour: SERIES_COLOURS.confirmed, smooth: true, value: (p) => p.confirmedTps },
+            { key: 'finalized', label: 'finalised', colour: SERIES_COLOURS.finalized, smooth: true, value: (p) => p.finalizedTps },
           ],
         },
         xMaxUs,
@@ -65,6 +65,7 @@ export class RunView {
           unit: 'ms, log scale',
           yLabel: 'latency (ms)',
           log: true,
+          points: true,
           format: fmtMs,
           series: [
             { key: 'c50', label: 'confirm p50', colour: SERIES_COLOURS.confirmed, value: (p) => p.confirmP50Ms },

@@ -95,7 +95,9 @@ export class ShardMap {
     const groups = this.run.timeline.groups.length;
     const perRow = groups <= 4 ? groups : Math.ceil(groups / 2);
     const rows = Math.ceil(groups / Math.max(1, perRow));
-    const discsH = Math.round(Math.min(520, Math.max(220, (this.width / Math.max(1, perRow)) * rows * 0.9 + 40)));
+    // Discs at most ~360 px across: one big disc (a single chain) would crowd out the figures below.
+    const perDisc = Math.min(360, this.width / Math.max(1, perRow));
+    const discsH = Math.round(Math.max(220, perDisc * rows * 0.9 + 40));
     this.height = discsH + BANNER_H;
     this.layout = layoutMap(this.run.timeline.groups, this.run.slotsUsed, this.width, discsH);
     for (const s of [this.bg, this.overlay, this.nodesSvg]) s?.attr('width', this.width).attr('height', this.height).attr('viewBox', `0 0 ${this.width} ${this.height}`);
