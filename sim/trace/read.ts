@@ -7,7 +7,7 @@ import {
   type TraceEvent,
   type TraceHeader,
 } from './schema.js';
-import { describeValue, eventProblem, fieldProblem, fieldsOf, isEventType, timeProblem } from './validate.js';
+import { describeValue, eventProblem, fieldProblem, fieldsOf, firstMisfit, isEventType, timeProblem } from './validate.js';
 
 /**
  * Trace reader, shared by the CLI and the dashboard, so it imports no Node module: it takes text that is
@@ -265,9 +265,10 @@ function checkColumns(type: TraceEvent['type'], raw: unknown, expected: number):
         `Column length mismatch: event type "${type}" field "${f}" has ${col.length} values, but body.order lists ${expected} "${type}" events.`,
       );
     }
-    for (let r = 0; r < col.length; r++) {
+    const r = firstMisfit(col, f === 't' ? 'time' : fields[f]!);
+    if (r >= 0) {
       const problem = f === 't' ? timeProblem(col[r]) : fieldProblem(type, f, col[r], fields[f]!);
-      if (problem) throw new TraceFormatError(`body.columns["${type}"]["${f}"][${r}]: ${problem}.`);
+      throw new TraceFormatError(`body.columns["${type}"]["${f}"][${r}]: ${problem}.`);
     }
     out[f] = col;
   }

@@ -1,6 +1,6 @@
 import * as d3 from 'd3';
 import type { ColumnarTrace } from '../../sim/trace/columnar.js';
-import { LoadError, fetchBytes, traceFromBytes, traceFromFile } from './load/trace.js';
+import { LoadError, fetchTrace, traceFromFile, type Timings } from './load/trace.js';
 import { defaultSelection, groupsOf, parseResultsIndex, resultsUrl, type ResultsIndex, type RunEntry } from './load/results-index.js';
 import { buildRunModel, type RunModel } from './model/run.js';
 import { Clock } from './ui/clock.js';
@@ -18,7 +18,7 @@ import { RUN_COLOURS, fmtInt, protocolTitle } from './ui/style.js';
 interface Source {
   readonly id: string;
   readonly label: string;
-  load(): Promise<ColumnarTrace>;
+  load(timings: Timings): Promise<ColumnarTrace>;
 }
 
 const BASE = './';
@@ -52,7 +52,7 @@ function entrySource(e: RunEntry): Source {
   return {
     id: e.id,
     label: `results/${e.trace ?? e.dir}`,
-    load: async () => {
+    load: async (timings) => {
       if (e.trace === null) throw new LoadError(e.id, 'the run was written without a trace (--trace none).');
       let url: string;
       try {
@@ -60,13 +60,13 @@ function entrySource(e: RunEntry): Source {
       } catch (err) {
         throw new LoadError(e.id, (err as Error).message);
       }
-      return traceFromBytes(`results/${e.trace}`, await fetchBytes(url, `results/${e.trace}`));
+      return fetchTrace(url, `results/${e.trace}`, timings);
     },
   };
 }
 
 function fileSource(f: File): Source {
-  return { id: f.name, label: f.name, load: () => traceFromFile(f) };
+  return { id: f.name, label: f.name, load: (timings) => traceFromFile(f, timings) };
 }
 
 /** Open `sources` side by side, replacing what is on screen only if every one of them loads. */
@@ -76,9 +76,11 @@ async function open(sources: Source[], selection: string): Promise<void> {
   const t0 = performance.now();
   status.textContent = `Opening ${sources.map((s) => s.label).join(', ')}…`;
   let models: RunModel[];
+  const timings: Timings = {};
   try {
-    const traces = await Promise.all(sources.map((s) => s.load()));
+    const traces = await Promise.all(sources.map((s) => s.load(timings)));
     if (ticket !== loading) return; // a newer request superseded this one
+    const tModel = performance.now();
     models = traces.map((tr, i) => {
       try {
         return buildRunModel(sources[i]!.id, sources[i]!.label, tr);
@@ -86,6 +88,7 @@ async function open(sources: Source[], selection: string): Promise<void> {
         throw new LoadError(sources[i]!.label, `the trace is readable but could not be replayed (${e instanceof Error ? e.message : String(e)}).`);
       }
     });
+    timings['model'] = performance.now() - tModel;
   } catch (e) {
     if (ticket !== loading) return;
     showError(e instanceof LoadError ? e.message : `Could not open the trace: ${e instanceof Error ? e.message : String(e)}`);
@@ -94,6 +97,7 @@ async function open(sources: Source[], selection: string): Promise<void> {
     return;
   }
   // Build the new view off to the side; swap only when it is complete.
+  const tDraw = performance.now();
   const next = document.createElement('main');
   next.className = 'runs';
   next.style.setProperty('--cols', String(models.length));
@@ -118,11 +122,17 @@ async function open(sources: Source[], selection: string): Promise<void> {
   empty.hidden = true;
   selected = selection;
   select.value = selection;
+  timings['draw'] = performance.now() - tDraw;
   const ms = performance.now() - t0;
   const events = models.reduce((a, m) => a + m.eventCount, 0);
   status.textContent = `${models.map((m) => protocolTitle(m.header.protocol)).join(' vs ')} · ${fmtInt(events)} events loaded in ${(ms / 1000).toFixed(2)} s`;
   status.dataset['loadMs'] = ms.toFixed(0);
   status.dataset['events'] = String(events);
+  // Phases overlap when several runs load at once (they are summed per phase).
+  status.title = Object.entries(timings)
+    .map(([k, v]) => `${k} ${v.toFixed(0)} ms`)
+    .join(' · ');
+  status.dataset['phases'] = status.title;
   document.title = `shardsim · ${models.map((m) => `${protocolTitle(m.header.protocol)} ${m.header.scenarioName}`).join(' vs ')}`;
 }
 
