@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['sim/**/*.test.ts', 'web/**/*.test.ts'],
     testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: 'forks',
   },
 });

@@ -30,7 +30,7 @@ const Epoch = z.strictObject({
     .number()
     .nonnegative()
     .nullable()
-    .describe('lowest finalised tx/s over the metric buckets overlapping the transition; null when no bucket covers it'),
+    .describe('lowest finalised tx/s over the metric buckets overlapping the transition; null when no bucket covers it or it took no time'),
 });
 
 export const SummarySchema = z.strictObject({
@@ -172,7 +172,9 @@ export function buildSummary(input: SummaryInput): Summary {
 }
 
 function epochSummary(e: EpochFacts, m: MetricsTotals): z.infer<typeof Epoch> {
-  const minTps = minFinalizedTps(m.buckets, e.startUs, e.readyUs ?? m.endUs);
+  // A transition that took no time (genesis) has no throughput to speak of.
+  const instant = e.readyUs !== null && e.readyUs <= e.startUs;
+  const minTps = instant ? null : minFinalizedTps(m.buckets, e.startUs, e.readyUs ?? m.endUs);
   return {
     index: e.index,
     startSeconds: e.startUs / 1_000_000,

@@ -9,6 +9,7 @@ import { usToSeconds } from '../kernel/time.js';
 import type { RunResult } from './runner.js';
 import type { ProtocolInstance } from '../protocols/types.js';
 import { Histogram } from '../metrics/histogram.js';
+import { deriveEpochs } from '../trace/derive.js';
 
 export type TraceFormat = 'columnar' | 'ndjson' | 'none';
 
@@ -30,13 +31,19 @@ export function summarize(run: RunResult, wallSeconds: number): Summary {
     totals: m,
     // Cross-shard figures only mean something for a sharded protocol.
     crossShard: run.header.shards > 1 ? m.crossShard : null,
-    epochs: null,
+    // Epochs come from the trace (epoch.start / epoch.ready / shard.move), as the dashboard reads them.
+    epochs: epochsOf(run),
     // Idle = windows in which the protocol processes nothing by design (a PoW window); BFT has none.
     idleSeconds: 0,
     finalityLagBlocks: finalityLag(run.host.instance),
     decentralization: { gini: gini(blocks), nakamoto: nakamoto(blocks) },
     invariants: addInvariants(m.invariants, protocolInvariants(run.host.instance)),
   });
+}
+
+function epochsOf(run: RunResult): { index: number; startUs: number; readyUs: number | null; moved: number }[] | null {
+  const epochs = deriveEpochs(run.trace.events());
+  return epochs.length > 0 ? epochs : null;
 }
 
 interface Invariants {

@@ -40,11 +40,18 @@ export const EVENT_FIELDS = {
     finalP99Ms: 'num',
   },
   // Epochs and shard membership (sharded protocols).
+  // An epoch begins (IOS: the boundary e·E, where TransEpoch's first batch starts; Zilliqa: the DS epoch's
+  // PoW window opens); `leader` is the node that led its election (-1 at genesis). `epoch.ready`: the
+  // transition is over (IOS: the last mover voted; Zilliqa: the shards are formed).
   'epoch.start': { epoch: 'int', leader: 'int', view: 'int' },
   'epoch.ready': { epoch: 'int' },
   // EDS (IOS): a validator starts a DRP run as the elected client; `attempt` 0 = leader, 1–2 = back-ups;
   // `failed` lists the clients excluded so far in this epoch, space-separated ('' if none).
   'eds.leader': { epoch: 'int', view: 'int', attempt: 'int', leader: 'int', failed: 'str' },
+  // EDS (IOS): the DRP client combined rnd_e (epoch.start comes later, at the epoch boundary).
+  'eds.randomness': { epoch: 'int', leader: 'int', view: 'int' },
+  // IOS micro state block: shard's committee agreed the header of epoch `epoch` (Merkle root over its txs).
+  'msb.header': { shard: 'int', epoch: 'int', txCount: 'int', bodyBytes: 'int' },
   'shard.member': { node: 'int', shard: 'int', epoch: 'int', role: 'str' },
   'shard.move': { node: 'int', fromShard: 'int', toShard: 'int', epoch: 'int', batch: 'int', startUs: 'int', readyUs: 'int' },
   'crossshard.batch': { fromShard: 'int', toShard: 'int', committed: 'int', aborted: 'int' },

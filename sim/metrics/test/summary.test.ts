@@ -77,7 +77,7 @@ describe('buildSummary', () => {
     }
   });
 
-  it('epochs: transition length and the lowest tps over the buckets it overlaps', () => {
+  it('epochs: transition length and the lowest tps over the buckets it overlaps (none for an instant genesis)', () => {
     const s = buildSummary(
       input({
         epochs: [
@@ -88,7 +88,7 @@ describe('buildSummary', () => {
       }),
     );
     expect(s.epochs).toEqual([
-      { index: 0, startSeconds: 0, transitionSeconds: 0, moved: 0, minTpsDuringTransition: 0 },
+      { index: 0, startSeconds: 0, transitionSeconds: 0, moved: 0, minTpsDuringTransition: null },
       { index: 1, startSeconds: 1.5, transitionSeconds: 1.1, moved: 5, minTpsDuringTransition: 0 },
       { index: 2, startSeconds: 3.5, transitionSeconds: null, moved: 2, minTpsDuringTransition: 20 },
     ]);

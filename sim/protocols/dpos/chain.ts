@@ -129,6 +129,9 @@ export class ChainRecorder {
   producedBlocks = 0;
   /** Highest head seen at production; LIB never passes it (checked in tests). */
   maxHead = 0;
+  /** The producer schedule last traced (`schedule.change`), space-separated, and how many were traced. */
+  tracedSchedule = '';
+  scheduleVersion = -1;
 }
 
 export type ChainMsg =
@@ -190,6 +193,7 @@ export class ProducerChainNode implements ProtocolNode<ChainMsg, ChainTimer> {
     const out: Out = [];
     switch (input.kind) {
       case 'start':
+        this.traceSchedule(this.head, out);
         this.armNextSlot(out);
         break;
       case 'recover':
@@ -352,7 +356,21 @@ export class ProducerChainNode implements ProtocolNode<ChainMsg, ChainTimer> {
       const f = newly[i]!;
       if (f.txs.count > 0) out.push({ kind: 'commit', level: 'final', txs: f.txs, shard: 0 });
       out.push({ kind: 'trace', event: { type: 'block.commit', node: this.self, shard: 0, height: f.height, view: f.slot, txCount: f.txs.count, level: 'final' } });
+      this.traceSchedule(f, out);
     }
+  }
+
+  /**
+   * `schedule.change` when an irreversible block (or genesis) carries a producer list other than the one
+   * last traced: the schedule as the whole network agrees on it, for the dashboard's producer ring.
+   */
+  private traceSchedule(block: ChainBlock, out: Out): void {
+    const r = this.config.recorder;
+    const producers = block.producers.join(' ');
+    if (producers === r.tracedSchedule) return;
+    r.tracedSchedule = producers;
+    r.scheduleVersion++;
+    out.push({ kind: 'trace', event: { type: 'schedule.change', version: r.scheduleVersion, producers } });
   }
 
   // ---- Blocks ----

@@ -31,7 +31,9 @@ describe('IOS composite, phase 1 (EDS epochs + TransEpoch + PoB per shard)', () 
     expect(m.invariants.violations).toBe(0);
     expect(m.aborted).toBe(0);
     expect(m.finalized).toBeGreaterThan(0.95 * m.offered);
-    expect(m.confirmed).toBe(m.finalized); // what is soft-confirmed is finalised (up to the end's backlog)
+    // What is soft-confirmed is finalised, up to the end's backlog (the last ~15 s of 200 tx/s).
+    expect(m.confirmed).toBeGreaterThanOrEqual(m.finalized);
+    expect(m.confirmed - m.finalized).toBeLessThan(15 * 200);
     const soft = m.confirmLatencyUs.quantile(0.5);
     const final = m.finalLatencyUs.quantile(0.5);
     expect(soft).toBeLessThan(final);
@@ -51,7 +53,7 @@ describe('IOS composite, phase 1 (EDS epochs + TransEpoch + PoB per shard)', () 
   it('EDS starts every epoch; TransEpoch moves nodes, each ready after it started', () => {
     const ev = run.trace.events();
     const epochs = [...new Set(ev.filter((e) => e.type === 'epoch.start').map((e) => e['epoch']))];
-    expect(epochs).toEqual([1, 2, 3]);
+    expect(epochs).toEqual([0, 1, 2, 3]);
     const moves = ev.filter((e) => e.type === 'shard.move');
     expect(moves.length).toBeGreaterThan(150);
     for (const mv of moves) {
@@ -60,7 +62,7 @@ describe('IOS composite, phase 1 (EDS epochs + TransEpoch + PoB per shard)', () 
       expect(mv['t']).toBe(mv['readyUs']);
     }
     const ready = ev.filter((e) => e.type === 'epoch.ready').map((e) => e['epoch']);
-    expect(ready).toEqual([1, 2, 3]);
+    expect(ready).toEqual([0, 1, 2, 3]);
   });
 
   it('every shard keeps finalising through the transitions (no 10 s window without final commits)', () => {

@@ -17,6 +17,8 @@ export type TeMsg =
 export type TeTimer =
   /** Begin EDS (leader election + DRP) for epoch `epoch`, `lead` before its boundary. */
   | { readonly kind: 'nextEpoch'; readonly epoch: number }
+  /** Epoch `epoch`'s boundary (EpochData.startUs): the first node to reach it traces `epoch.start`. */
+  | { readonly kind: 'boundary'; readonly epoch: number }
   /** A TransEpoch batch of epoch `epoch` starts now (every node arms one per distinct batch start). */
   | { readonly kind: 'batch'; readonly epoch: number; readonly startUs: Micros };
 

@@ -5,7 +5,7 @@ import { EdsNode } from '../eds/index.js';
 import type { EdsLocalEvent, EdsMsg, EdsTimer } from '../eds/index.js';
 import { wrap, wrapEffects } from '../layers.js';
 import type { Layered } from '../layers.js';
-import { BelievableNode, MIN_NORMAL_LEAGUE, NormalNode, PobSizes } from '../pob/index.js';
+import { MIN_NORMAL_LEAGUE, NormalNode, PobSizes } from '../pob/index.js';
 import type { PobMsg, PobTimer } from '../pob/index.js';
 import type { Move } from '../transepoch/plan.js';
 import type { BftCommitted } from '../../bft/extensions.js';
@@ -101,9 +101,7 @@ export class IosNode implements ProtocolNode<L, L> {
     switch (input.kind) {
       case 'start': {
         this.ownTimer(this.world.epochUs - this.world.leadUs, { kind: 'nextEpoch', epoch: 1 }, 1, out);
-        // Genesis membership for the trace (the dashboard's shard map): later changes are shard.move events.
-        const role = this.pob.get(this.shard_) instanceof BelievableNode ? 'believable' : 'normal';
-        out.push({ kind: 'trace', event: { type: 'shard.member', node: this.self, shard: this.shard_, epoch: 0, role } });
+        this.traceGenesis(out);
         this.stepPob(now, this.shard_, { kind: 'start' }, out);
         break;
       }
@@ -141,7 +139,7 @@ export class IosNode implements ProtocolNode<L, L> {
     const notes: EdsLocalEvent[] = [];
     const effects = this.eds.step(now, input);
     wrapEffects('eds', this.eds.epoch, -1, effects, out, (ev) => notes.push(ev as EdsLocalEvent));
-    for (const ev of notes) if (ev.type === 'randomness') this.onRandomness(now, ev.epoch, ev.rnd, out);
+    for (const ev of notes) if (ev.type === 'randomness') this.onRandomness(now, ev, out);
     // leaderFailed: a behaviour record for PoB scores; unused in phase 1 (leagues are kept for the run).
   }
 
@@ -341,6 +339,13 @@ export class IosNode implements ProtocolNode<L, L> {
       this.ownTimer(this.world.epochUs, { kind: 'nextEpoch', epoch: timer.epoch + 1 }, timer.epoch + 1, out);
       return;
     }
+    if (timer.kind === 'boundary') {
+      const d = this.data;
+      if (d.epoch === timer.epoch && this.world.traceOnce(`epoch.start:${d.epoch}`)) {
+        out.push({ kind: 'trace', event: { type: 'epoch.start', epoch: d.epoch, leader: d.leader, view: d.view } });
+      }
+      return;
+    }
     // A batch of this epoch's plan starts.
     const data = this.data;
     if (timer.epoch !== data.epoch || !data.plan) return;
@@ -354,11 +359,23 @@ export class IosNode implements ProtocolNode<L, L> {
     for (const s of [...this.pob.keys()]) this.askMembership(s);
   }
 
-  /** rnd_e is known here: read the assignment and the plan, arm the batch timers. */
-  private onRandomness(now: Micros, epoch: number, rnd: number, out: Out): void {
+  /** Genesis: epoch 0 starts and is ready at once (nobody moves); each node traces its own shard and league. */
+  private traceGenesis(out: Out): void {
+    if (this.world.traceOnce('epoch.start:0')) {
+      out.push({ kind: 'trace', event: { type: 'epoch.start', epoch: 0, leader: -1, view: 0 } });
+      out.push({ kind: 'trace', event: { type: 'epoch.ready', epoch: 0 } });
+    }
+    const role = this.world.leagues[this.shard_]!.believableNodes.has(this.self) ? 'believable' : 'normal';
+    out.push({ kind: 'trace', event: { type: 'shard.member', node: this.self, shard: this.shard_, epoch: 0, role } });
+  }
+
+  /** rnd_e is known here: read the assignment and the plan, arm the boundary and batch timers. */
+  private onRandomness(now: Micros, ev: Extract<EdsLocalEvent, { type: 'randomness' }>, out: Out): void {
+    const epoch = ev.epoch;
     if (epoch <= this.data.epoch) return;
-    const data = this.world.epochData(epoch, rnd, this.data, now);
+    const data = this.world.epochData(epoch, ev.rnd, this.data, now, ev.leader, ev.view);
     this.data = data;
+    this.ownTimer(data.startUs - now, { kind: 'boundary', epoch }, epoch, out);
     const plan = data.plan!;
     if (plan.moves.length === 0 && this.world.moveReady(epoch, 0)) {
       out.push({ kind: 'trace', event: { type: 'epoch.ready', epoch } });
@@ -429,18 +446,30 @@ export class IosNode implements ProtocolNode<L, L> {
     this.moving = null;
     const to = mv.move.toShard;
     const leagues = this.world.leagues[to]!;
-    // A node that comes back to a shard it once served replaces its old (departed) PoB node there.
+    // League refresh (README "Leagues"): a mover chosen for a vacancy joins the believable league and needs
+    // no committee change; the others join the normal league and wait for their Join. A node that comes back
+    // to a shard it once served replaces its old (departed) PoB node there — except a believable validator
+    // returning as one, which resumes its old node (its sequence numbers and unacknowledged blocks go on).
+    const believable = this.data.epoch === mv.epoch && this.data.believableIn.has(this.self);
     leagues.normalNodes.delete(this.self);
-    leagues.believableNodes.delete(this.self);
-    const joiner = leagues.addJoiner(this.self, leagues.ledger() ?? this.world.ledger);
-    this.pob.set(to, joiner);
+    if (!believable) leagues.believableNodes.delete(this.self);
+    if (believable) {
+      this.pob.set(to, leagues.addBelievable(this.self, now));
+      this.world.departed[to]!.delete(this.self);
+    } else {
+      this.pob.set(to, leagues.addJoiner(this.self, leagues.ledger() ?? this.world.ledger));
+    }
     this.shard_ = to;
     this.stepPob(now, to, { kind: 'start' }, out);
-    const prevOf = this.prevShardOf();
-    const audience = new Set<NodeId>();
-    for (let v = 0; v < prevOf.length; v++) if (v !== this.self && (prevOf[v] === to || this.data.shardOf[v] === to)) audience.add(v);
-    const ready: TeMsg = { type: 'ready', epoch: mv.epoch, shard: to, node: this.self };
-    out.push({ kind: 'multicast', to: [...audience], msg: wrap('transepoch', mv.epoch, to, ready), sizeBytes: TeSizes.ready });
+    if (!believable) {
+      const prevOf = this.prevShardOf();
+      const audience = new Set<NodeId>();
+      for (let v = 0; v < prevOf.length; v++) if (v !== this.self && (prevOf[v] === to || this.data.shardOf[v] === to)) audience.add(v);
+      const ready: TeMsg = { type: 'ready', epoch: mv.epoch, shard: to, node: this.self };
+      out.push({ kind: 'multicast', to: [...audience], msg: wrap('transepoch', mv.epoch, to, ready), sizeBytes: TeSizes.ready });
+    }
+    const role = believable ? 'believable' : 'normal';
+    out.push({ kind: 'trace', event: { type: 'shard.member', node: this.self, shard: to, epoch: mv.epoch, role } });
     out.push({
       kind: 'trace',
       event: {

@@ -4,7 +4,7 @@ import type { IosConfig, Scenario } from '../../../scenario/schema.js';
 import type { TxBook } from '../../../workload/book.js';
 import type { NodeId, ProtocolEnv } from '../../types.js';
 import { keyedPermutation, permutationAssignment, stakes } from '../assignment/index.js';
-import { ServiLedger, ShardLeagues } from '../pob/index.js';
+import { ServiLedger, ShardLeagues, believabilityScores, selectBelievable } from '../pob/index.js';
 import { planTransEpoch, swapBatchSize } from '../transepoch/plan.js';
 import type { TransEpochPlan } from '../transepoch/plan.js';
 import { AtomixSizes } from '../atomix/index.js';
@@ -18,10 +18,17 @@ export interface EpochData {
   readonly epoch: number;
   readonly rnd: number;
   readonly shardOf: Int32Array;
+  /** The epoch's boundary as the plan uses it: max(e·E, when the first node learnt rnd_e); 0 at genesis. */
+  readonly startUs: Micros;
+  /** The EDS run that produced rnd_e (-1 and 0 at genesis). */
+  readonly leader: NodeId;
+  readonly view: number;
   /** null for epoch 0 (genesis: nobody moves). */
   readonly plan: TransEpochPlan | null;
   /** Each shard's members in assignment (permutation) order. */
   readonly members: readonly (readonly NodeId[])[];
+  /** League refresh: movers that join their new shard's believable league, not its normal one (README "Leagues"). */
+  readonly believableIn: ReadonlySet<NodeId>;
 }
 
 /**
@@ -63,6 +70,7 @@ export class IosWorld {
   private readonly latest = new Map<number, EpochData>();
   private readonly movesDone = new Map<number, number>();
   private readonly readyTraced = new Set<number>();
+  private readonly traced = new Set<string>();
 
   constructor(env: ProtocolEnv) {
     const p = env.scenario.protocol;
@@ -125,7 +133,7 @@ export class IosWorld {
    * Every node would compute the same from the same inputs, so the first node to ask computes it and the
    * others read it. The plan's start is max(e·E, now) at that first node (README "Plan start").
    */
-  epochData(epoch: number, rnd: number, prev: EpochData | null, now: Micros): EpochData {
+  epochData(epoch: number, rnd: number, prev: EpochData | null, now: Micros, leader: NodeId = -1, view = 0): EpochData {
     const key = `${epoch}:${rnd}:${prev ? `${prev.epoch}:${prev.rnd}` : '-'}`;
     const hit = this.epochs.get(key);
     if (hit) return hit;
@@ -133,13 +141,48 @@ export class IosWorld {
     const order = keyedPermutation(this.validators, rnd, PERMUTATION_LABEL);
     const members: NodeId[][] = Array.from({ length: this.m }, () => []);
     for (const v of order) members[shardOf[v]!]!.push(v);
-    const plan = prev
-      ? planTransEpoch(epoch, prev.shardOf, shardOf, this.m, this.k, this.deltaUs, Math.max(epoch * this.epochUs, now), String(rnd))
-      : null;
-    const data: EpochData = { epoch, rnd, shardOf, plan, members };
+    const startUs = prev ? Math.max(epoch * this.epochUs, now) : 0;
+    const plan = prev ? planTransEpoch(epoch, prev.shardOf, shardOf, this.m, this.k, this.deltaUs, startUs, String(rnd)) : null;
+    const believableIn = plan && prev ? this.refreshLeagues(epoch, prev.shardOf, shardOf, plan) : new Set<NodeId>();
+    const data: EpochData = { epoch, rnd, shardOf, startUs, leader, view, plan, members, believableIn };
     this.epochs.set(key, data);
     if (!this.latest.has(epoch)) this.latest.set(epoch, data);
     return data;
+  }
+
+  /**
+   * League refresh (README "Leagues"): each two-league shard keeps its believable validators that stay and
+   * fills the places of those that leave (or were slashed) with the best-scored validators moving in
+   * (score.ts selection over the shard's chain state as its leader has it; a mover's Servi and contribution
+   * earned in another shard are not in that state). The whitepaper reselects the leagues by score each
+   * epoch without saying how TransEpoch and the leagues meet; choosing among the joiners keeps the normal
+   * league's committee out of it (nobody leaves a committee to become believable).
+   */
+  private refreshLeagues(epoch: number, prevOf: Int32Array, nextOf: Int32Array, plan: TransEpochPlan): Set<NodeId> {
+    const chosen = new Set<NodeId>();
+    for (let s = 0; s < this.m; s++) {
+      const lg = this.leagues[s]!;
+      if (lg.plan.mode !== 'two-league') continue;
+      const ledger = lg.ledger() ?? this.ledger;
+      const staying = lg.ctx.believable.filter((b) => {
+        const node = lg.believableNodes.get(b);
+        return prevOf[b] === s && nextOf[b] === s && node !== undefined && !node.expelled && !ledger.isSlashed(b);
+      });
+      const vacancies = lg.plan.believable.length - staying.length;
+      if (vacancies <= 0) continue;
+      const movers = plan.moves.filter((mv) => mv.toShard === s).map((mv) => mv.node).sort((a, b) => a - b);
+      const scores = believabilityScores(movers, ledger, this.ios.pob.weights);
+      const key = `pob:refresh:${epoch}:${s}`;
+      for (const v of selectBelievable(movers, scores, vacancies, this.ios.pob.selection, (k) => this.env.rng.keyedUniform(k), key)) chosen.add(v);
+    }
+    return chosen;
+  }
+
+  /** True the first time `key` is asked: a trace event of the whole system that one node writes (first come). */
+  traceOnce(key: string): boolean {
+    if (this.traced.has(key)) return false;
+    this.traced.add(key);
+    return true;
   }
 
   /**

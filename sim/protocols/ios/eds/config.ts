@@ -25,7 +25,7 @@ export interface EdsConfig {
   readonly lotteryCandidates?: number;
   /** Completion bound of one run, from its start; default 5Δ + the client's CPU bound (README). */
   readonly runTimeoutUs?: Micros;
-  /** Who writes the `epoch.start` trace event: the DRP client only (default, one per epoch) or every validator. */
+  /** Who writes the `eds.randomness` trace event: the DRP client only (default, one per epoch) or every validator. */
   readonly traceEpochStart?: 'leader' | 'all';
 }
 

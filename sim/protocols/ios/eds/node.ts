@@ -333,7 +333,7 @@ export class EdsNode implements ProtocolNode<EdsMsg, EdsTimer> {
     const msg: MsgOf<'randomness'> = { type: 'randomness', run, rnd: client.rnd, signers: client.signers };
     out.push({ kind: 'gossip', msg, sizeBytes: this.sizes.randomness(), group: this.cfg.validators });
     if (this.cfg.traceEpochStart !== 'all') {
-      out.push({ kind: 'trace', event: { type: 'epoch.start', epoch: run.epoch, leader: run.leader, view: run.view } });
+      out.push({ kind: 'trace', event: { type: 'eds.randomness', epoch: run.epoch, leader: run.leader, view: run.view } });
     }
     // Adopted now; the composite hears of it once the verification work queued before it is done (a zero
     // timer after the `cpu` effects), as the other validators hear of it on arrival.
@@ -363,7 +363,7 @@ export class EdsNode implements ProtocolNode<EdsMsg, EdsTimer> {
     const note: EdsLocalEvent = { type: 'randomness', epoch: run.epoch, rnd: msg.rnd, leader: run.leader, view: run.view, attempt: run.attempt };
     out.push({ kind: 'local', event: note });
     if (this.cfg.traceEpochStart === 'all') {
-      out.push({ kind: 'trace', event: { type: 'epoch.start', epoch: run.epoch, leader: run.leader, view: run.view } });
+      out.push({ kind: 'trace', event: { type: 'eds.randomness', epoch: run.epoch, leader: run.leader, view: run.view } });
     }
   }
 }

@@ -34,6 +34,8 @@ export interface BelievableConfig {
   /** The normal league's view and committee generation this validator first assumes (default 0, 0). */
   readonly initialView?: number;
   readonly initialGen?: number;
+  /** The leader to send to first (a league-refresh joiner knows it from the state); default ctx.normal[view mod n]. */
+  readonly leader?: NodeId;
 }
 
 type Out = Effect<PobMsg, PobTimer>[];
@@ -64,7 +66,7 @@ export class BelievableNode implements ProtocolNode<PobMsg, PobTimer> {
     this.gen = config.initialGen ?? 0;
     this.view = config.initialView ?? 0;
     const normal = config.ctx.normal;
-    this.leader_ = normal.length > 0 ? normal[this.view % normal.length]! : -1;
+    this.leader_ = config.leader ?? (normal.length > 0 ? normal[this.view % normal.length]! : -1);
   }
 
   /** The normal-league leader this validator sends to. */

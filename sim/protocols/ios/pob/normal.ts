@@ -126,6 +126,13 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     this.bft.reconfigure(members);
   }
 
+  /** League refresh (ShardLeagues.addBelievable): `id` joins the believable league, live from `now`. */
+  admitBelievable(id: NodeId, now: Micros): void {
+    if (this.chain.isSlashed(id)) return;
+    this.league.add(id);
+    this.lastHeard.set(id, now);
+  }
+
   /** Believable validators this member counts as live at `now`: in the league, heard within the timeout. */
   liveBelievable(now: Micros): NodeId[] {
     const out: NodeId[] = [];

@@ -56,6 +56,9 @@ export class ShardLeagues {
   readonly plan: LeaguePlan;
   readonly believableNodes = new Map<NodeId, BelievableNode>();
   readonly normalNodes = new Map<NodeId, NormalNode>();
+  /** ctx.believable: the epoch-0 league plus the validators the league refresh added (README "Leagues"). */
+  private readonly believableList: NodeId[];
+  private readonly malicious: (node: NodeId) => boolean;
 
   constructor(config: ShardLeaguesConfig) {
     const pob = config.ios.pob;
@@ -79,12 +82,12 @@ export class ShardLeagues {
       sealerServi: config.sealerServi ?? 'issue',
       livenessTimeoutUs: msToUs(config.livenessTimeoutMs ?? 4 * pob.optimisticBlockMs + config.ios.deltaMs),
       ackTimeoutUs: msToUs(config.ackTimeoutMs ?? league.viewChangeTimeoutMs),
-      believable: this.plan.believable,
+      believable: (this.believableList = [...this.plan.believable]),
       normal: this.plan.normal,
       mode: this.plan.mode,
     };
-    const malicious =
-      config.malicious ?? ((n: NodeId) => config.keyed(`pob:malicious:${config.epoch}:${n}`) < pob.maliciousBelievableFraction);
+    const malicious = (this.malicious =
+      config.malicious ?? ((n: NodeId) => config.keyed(`pob:malicious:${config.epoch}:${n}`) < pob.maliciousBelievableFraction));
     const view = config.startView ?? 0;
     for (const self of this.plan.believable) {
       this.believableNodes.set(self, new BelievableNode({ self, ctx: this.ctx, malicious: malicious(self), initialView: view }));
@@ -103,6 +106,33 @@ export class ShardLeagues {
     if (this.nodeFor(self)) throw new Error(`pob: node ${self} is already in shard ${this.ctx.shard}`);
     const node = new NormalNode({ self, ctx: this.ctx, ledger: ledger.clone(), members: null });
     this.normalNodes.set(self, node);
+    return node;
+  }
+
+  /**
+   * League refresh: validator `self`, moving into this shard with the best score among the epoch's
+   * joiners, fills a vacancy of the believable league once it has the shard's state. It starts from the
+   * current leader (the state it downloaded names it); every normal member adds it to its league, as each
+   * computes the same choice from the epoch's plan.
+   */
+  addBelievable(self: NodeId, now: Micros): BelievableNode {
+    if (this.normalNodes.has(self)) throw new Error(`pob: node ${self} is already in shard ${this.ctx.shard}'s normal league`);
+    const lead = this.leaderNode();
+    // A validator that was believable here before resumes its node: the blocks it signed keep their
+    // sequence numbers, which the leaders deduplicate by (signer, seq).
+    const node =
+      this.believableNodes.get(self) ??
+      new BelievableNode({
+      self,
+      ctx: this.ctx,
+      malicious: this.malicious(self),
+      initialGen: lead?.bft.gen ?? 0,
+      initialView: lead?.bft.replica?.view ?? 0,
+      ...(lead ? { leader: lead.self } : {}),
+    });
+    this.believableNodes.set(self, node);
+    if (!this.believableList.includes(self)) this.believableList.push(self);
+    for (const n of this.normalNodes.values()) n.admitBelievable(self, now);
     return node;
   }
 

@@ -79,6 +79,13 @@ describe('iost-mainnet: re-election every 1,200 blocks (vote_producer.js stat)',
     // Slots after the election follow the new list.
     const after = proposals(pump).filter((p) => p.height > 2400 + 20);
     for (const p of after) expect(inst.elections[1]!.witnesses).toContain(p.node);
+    // The trace has the genesis list and each new one once it is irreversible (for the dashboard).
+    const changes = pump.traces.map((t) => t.event).filter((e) => e.type === 'schedule.change');
+    const lists = [inst.schedule, ...inst.elections.map((e) => e.witnesses)].map((w) => w.join(' '));
+    const distinct = lists.filter((l, i) => i === 0 || l !== lists[i - 1]);
+    expect(changes.map((e) => e['producers'])).toEqual(distinct.slice(0, changes.length));
+    expect(changes.length).toBeGreaterThanOrEqual(2);
+    expect(changes.map((e) => e['version'])).toEqual(changes.map((_, i) => i));
   });
 
   it('score decay rotates witnesses: elected ones lose scoreReduction × the average score', () => {

@@ -18,9 +18,9 @@ describe('EDS leader election and DRP', () => {
       expect(node.randomness?.rnd).toBe(notes[0]!.rnd);
       expect(node.leaderPool).toEqual(lotteryOrder(net.rng, 0, 0, all(n)).slice(0, 3));
     }
-    // One epoch.start and one eds.leader, from the leader; the run takes a few network hops after Δ.
-    const starts = net.pump.traces.filter((t) => t.event.type === 'epoch.start');
-    expect(starts.map((t) => t.event)).toEqual([{ type: 'epoch.start', epoch: 0, leader, view: 0 }]);
+    // One eds.randomness and one eds.leader, from the leader; the run takes a few network hops after Δ.
+    const starts = net.pump.traces.filter((t) => t.event.type === 'eds.randomness');
+    expect(starts.map((t) => t.event)).toEqual([{ type: 'eds.randomness', epoch: 0, leader, view: 0 }]);
     expect(starts[0]!.t).toBeGreaterThan(DELTA_US);
     expect(starts[0]!.t).toBeLessThan(2 * DELTA_US);
     // The client tells its composite when its CPU work is done, i.e. when rnd_e leaves.
@@ -95,7 +95,7 @@ describe('EDS leader election and DRP', () => {
     expect(fails.some((f) => f.t === 2 * DELTA_US && f.node === order[1])).toBe(true);
     expect(fails.every((f) => f.t < 3 * DELTA_US)).toBe(true);
     expect(fails).toHaveLength(n - 1);
-    const start = net.pump.traces.find((t) => t.event.type === 'epoch.start')!;
+    const start = net.pump.traces.find((t) => t.event.type === 'eds.randomness')!;
     expect(start.t).toBeLessThan(4 * DELTA_US);
     for (const v of all(n)) if (v !== order[0]) expect(net.nodes[v]!.excludedLeaders).toEqual([order[0]]);
   });
@@ -128,7 +128,7 @@ describe('EDS leader election and DRP', () => {
     // Each back-up is noticed Δ after its run should have started: 2Δ, 3Δ, 4Δ; view 1 fixes at 5Δ.
     const failTimes = [...new Set(net.locals.filter((l) => l.event.type === 'leaderFailed').map((l) => l.t))];
     expect(failTimes).toEqual([2, 3, 4].map((k) => k * DELTA_US));
-    const start = net.pump.traces.find((t) => t.event.type === 'epoch.start')!;
+    const start = net.pump.traces.find((t) => t.event.type === 'eds.randomness')!;
     expect(start.event).toMatchObject({ view: 1, leader: leader1 });
     expect(start.t).toBeGreaterThan(5 * DELTA_US);
   });
