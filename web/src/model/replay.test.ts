@@ -16,7 +16,8 @@ function iosEvents(): TraceEvent[] {
     { t: 60 * S, type: 'epoch.start', epoch: 1, leader: 3, view: 0 },
     { t: 80 * S, type: 'node.crash', node: 2 },
     { t: 90 * S, type: 'node.recover', node: 2 },
-    // Written when ready, carrying the batch start.
+    // Written when ready, carrying the batch start; its league in the new shard just before (composite/node.ts).
+    { t: 103 * S, type: 'shard.member', node: 0, shard: 1, epoch: 1, role: 'normal' },
     { t: 103 * S, type: 'shard.move', node: 0, fromShard: 0, toShard: 1, epoch: 1, batch: 0, startUs: 100 * S, readyUs: 103 * S },
     { t: 103 * S, type: 'epoch.ready', epoch: 1 },
   ];
@@ -33,7 +34,7 @@ describe('replay reducer', () => {
     expect(groupCounts(tl, s)).toEqual([2, 2]);
   });
 
-  it('a mover travels from its old shard to its new one between batch start and ready, then joins the normal league', () => {
+  it('a mover travels from its old shard to its new one between batch start and ready, then takes the league it is traced with', () => {
     const tl = buildTimeline(header, iosEvents());
     const before = replay(tl, 99 * S);
     expect(nodePlace(before, 0, 99 * S)).toEqual({ group: 0, fromGroup: -1, progress: 1 });

@@ -147,14 +147,10 @@ export function apply(tl: Timeline, s: ReplayState, e: ReplayEvent): void {
       s.moving++;
       break;
     }
-    case 'moveReady': {
-      endMove(s, e.node);
-      // IOS: a joiner enters the new shard's normal league (composite/node.ts onBootstrapped).
-      const normal = roleCode(tl, 'normal');
-      if (normal > 0) s.role[e.node] = normal;
+    case 'moveReady':
+      // The joiner's league comes from the shard.member written just before (composite/node.ts).
       place(s, e.node, groupOf(tl, e.to, ''));
       break;
-    }
     case 'crash':
       s.crashed[e.node] = 1;
       break;

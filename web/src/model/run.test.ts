@@ -57,14 +57,15 @@ const events: TraceEvent[] = [
 describe('run model', () => {
   const run = buildRunModel('unit', 'unit.json', columnarFromEvents(header(events.length), events));
 
-  it('a transition spans the first batch start to the last mover ready', () => {
-    expect(run.transitions).toEqual([{ epoch: 1, startUs: 50 * S, endUs: 64 * S, moved: 2, batches: 2 }]);
+  it('a transition spans epoch.start to epoch.ready (the shared derivation)', () => {
+    expect(run.transitions).toEqual([{ epoch: 1, startUs: 40 * S, endUs: 64 * S, moved: 2 }]);
+    expect(phaseAt(run, 39 * S).transition).toBeNull();
     expect(phaseAt(run, 55 * S).transition?.epoch).toBe(1);
     expect(phaseAt(run, 64 * S).transition).toBeNull();
   });
 
-  it('epochs from the shared derivation: moved, and the lowest finalised rate while moving', () => {
-    expect(run.epochs).toEqual([{ index: 1, startUs: 40 * S, readyUs: 64 * S, moved: 2, minTpsDuringTransition: 0 }]);
+  it('epochs as summary.json has them: moved, and the lowest finalised rate over the transition', () => {
+    expect(run.epochs).toEqual([{ index: 1, startUs: 40 * S, readyUs: 64 * S, moved: 2, leader: 2, minTpsDuringTransition: 0 }]);
   });
 
   it('cross-shard matrix is cumulative up to the replay time', () => {
@@ -75,8 +76,8 @@ describe('run model', () => {
     expect(run.crossTotal).toEqual({ committed: 12, aborted: 3 });
   });
 
-  it('jump marks: epoch start, transition start and end, sorted', () => {
-    expect(run.marks).toEqual([40 * S, 50 * S, 64 * S]);
+  it('jump marks: epoch start and ready, sorted', () => {
+    expect(run.marks).toEqual([40 * S, 64 * S]);
   });
 
   it('throughput per second from the buckets, percentiles -1 as no sample', () => {

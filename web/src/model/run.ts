@@ -1,6 +1,7 @@
 import { eventsOfTypes, numbers, type ColumnarTrace } from '../../../sim/trace/columnar.js';
 import type { TraceHeader } from '../../../sim/trace/schema.js';
-import { deriveEpochs, deriveIdleWindows, throughputSeries, type EpochInfo, type IdleWindow, type ThroughputPoint } from './derive-local.js';
+import { deriveEpochs, deriveIdleWindows, type EpochWindow, type IdleWindow } from '../../../sim/trace/derive.js';
+import { minTpsDuringTransition, throughputSeries, type ThroughputPoint } from './series.js';
 import { Replayer, replay } from './replay.js';
 import { STRUCTURAL_TYPES, buildTimeline, type Timeline } from './timeline.js';
 
@@ -10,13 +11,22 @@ import { STRUCTURAL_TYPES, buildTimeline, type Timeline } from './timeline.js';
  * sums. Nothing here walks the whole trace again while playing.
  */
 
-/** A TransEpoch as drawn: from the first batch start of the epoch to its last mover's ready time. */
+/**
+ * An epoch change as drawn: from epoch.start to epoch.ready (sim/trace/derive.ts, the summary's
+ * transitionSeconds), or to the end of the run if it was not ready by then; instant ones (genesis) are not
+ * drawn. For IOS that is the TransEpoch (every mover voting in its new shard), for Zilliqa the PoW window
+ * and the forming of shards.
+ */
 export interface Transition {
   readonly epoch: number;
   readonly startUs: number;
   readonly endUs: number;
   readonly moved: number;
-  readonly batches: number;
+}
+
+/** One epoch with the summary's lowest finalised rate during its transition. */
+export interface EpochRow extends EpochWindow {
+  readonly minTpsDuringTransition: number | null;
 }
 
 /** Cumulative cross-shard commits and aborts of one (from, to) pair over time. */
@@ -37,7 +47,7 @@ export interface RunModel {
   readonly replayer: Replayer;
   /** Per group, the most slots it ever needs (sizes the shard map's discs). */
   readonly slotsUsed: Int32Array;
-  readonly epochs: readonly EpochInfo[];
+  readonly epochs: readonly EpochRow[];
   readonly transitions: readonly Transition[];
   readonly idle: readonly IdleWindow[];
   readonly series: readonly ThroughputPoint[];
@@ -47,23 +57,10 @@ export interface RunModel {
   readonly marks: readonly number[];
 }
 
-function transitionsOf(trace: ColumnarTrace): Transition[] {
-  const epoch = numbers(trace, 'shard.move', 'epoch');
-  const start = numbers(trace, 'shard.move', 'startUs');
-  const ready = numbers(trace, 'shard.move', 'readyUs');
-  const batch = numbers(trace, 'shard.move', 'batch');
-  const by = new Map<number, { startUs: number; endUs: number; moved: number; batches: Set<number> }>();
-  for (let i = 0; i < epoch.length; i++) {
-    const e = epoch[i]!;
-    let x = by.get(e);
-    if (!x) by.set(e, (x = { startUs: Infinity, endUs: -Infinity, moved: 0, batches: new Set() }));
-    x.startUs = Math.min(x.startUs, start[i]!);
-    x.endUs = Math.max(x.endUs, ready[i]!);
-    x.moved++;
-    x.batches.add(batch[i]!);
-  }
-  return [...by.entries()]
-    .map(([e, x]) => ({ epoch: e, startUs: x.startUs, endUs: x.endUs, moved: x.moved, batches: x.batches.size }))
+function transitionsOf(epochs: readonly EpochWindow[], endUs: number): Transition[] {
+  return epochs
+    .map((e) => ({ epoch: e.index, startUs: e.startUs, endUs: e.readyUs ?? endUs, moved: e.moved }))
+    .filter((tr) => tr.endUs > tr.startUs)
     .sort((a, b) => a.startUs - b.startUs);
 }
 
@@ -126,8 +123,10 @@ export function buildRunModel(id: string, source: string, trace: ColumnarTrace):
     for (let i = 0; i < col.length; i++) if (col[i]! > lastT) lastT = col[i]!;
   }
   const endUs = Math.max(header.durationUs, lastT);
-  const transitions = transitionsOf(trace);
+  const windows = deriveEpochs(derivable);
+  const transitions = transitionsOf(windows, endUs);
   const idle = deriveIdleWindows(derivable, endUs);
+  const series = throughputSeries(derivable);
   const marks = new Set<number>();
   for (const e of timeline.events) if (e.kind === 'epoch' || e.kind === 'schedule' || e.kind === 'ready') marks.add(e.t);
   for (const tr of transitions) marks.add(tr.startUs).add(tr.endUs);
@@ -143,10 +142,10 @@ export function buildRunModel(id: string, source: string, trace: ColumnarTrace):
     timeline,
     replayer: new Replayer(timeline),
     slotsUsed: final.slotsUsed,
-    epochs: deriveEpochs(derivable),
+    epochs: windows.map((e) => ({ ...e, minTpsDuringTransition: minTpsDuringTransition(e, series.buckets, endUs) })),
     transitions,
     idle,
-    series: throughputSeries(derivable),
+    series: series.points,
     cross: cross.cells,
     crossTotal: { committed: cross.committed, aborted: cross.aborted },
     marks: [...marks].filter((t) => t >= 0 && t <= endUs).sort((a, b) => a - b),

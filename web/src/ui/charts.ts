@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import type { ThroughputPoint } from '../model/derive-local.js';
+import type { ThroughputPoint } from '../model/series.js';
 import type { RunModel } from '../model/run.js';
 import { hideTooltip, panel, showTooltip } from './style.js';
 
@@ -71,7 +71,7 @@ export class SeriesChart {
     p.root.classList.add('chart-panel');
     this.svg = d3.select(p.body).append('svg').attr('class', 'chart');
     const bands: string[] = [];
-    if (run.transitions.length > 0) bands.push('orange: epoch transitions (first batch start to last node ready)');
+    if (run.transitions.length > 0) bands.push('orange: epoch transitions (epoch.start to epoch.ready)');
     if (run.idle.length > 0) bands.push('hatched: idle windows (no transaction processed)');
     const per = spec.series.some((s) => s.smooth)
       ? `Thin lines: per ${this.bucketSeconds()} s bucket of simulated time; bold: ${SMOOTH_SECONDS} s centred mean.`

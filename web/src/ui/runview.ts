@@ -16,6 +16,7 @@ export class RunView {
   private readonly side: SidePanel;
   private readonly row: HTMLElement;
   private lastNow = '';
+  private readonly hasMoves: boolean;
 
   constructor(
     parent: HTMLElement,
@@ -25,6 +26,7 @@ export class RunView {
     xMaxUs: () => number,
   ) {
     const h = run.header;
+    this.hasMoves = run.timeline.events.some((e) => e.kind === 'moveStart');
     this.root = document.createElement('article');
     this.root.className = 'run';
     this.root.dataset['protocol'] = h.protocol;
@@ -107,7 +109,10 @@ export class RunView {
     const { transition, idle } = phaseAt(this.run, tUs);
     const chips: { cls: string; text: string }[] = [];
     if (this.run.epochs.length > 0) chips.push({ cls: '', text: `epoch ${s.epoch}${s.edsLeader >= 0 ? ` · EDS leader #${s.edsLeader}` : ''}` });
-    if (transition) chips.push({ cls: 'transition', text: `TransEpoch ${transition.epoch}: ${fmtInt(s.moving)} bootstrapping` });
+    if (transition) {
+      const what = this.hasMoves ? `TransEpoch ${transition.epoch}: ${fmtInt(s.moving)} bootstrapping` : `epoch ${transition.epoch} forming`;
+      chips.push({ cls: 'transition', text: what });
+    }
     for (const w of idle) chips.push({ cls: 'idle', text: w.reason === 'pow' ? `PoW window (epoch ${w.epoch}): idle` : `idle: ${w.reason}` });
     if (s.schedule) chips.push({ cls: '', text: `schedule v${s.schedule.version}` });
     const bucket = this.run.series.find((b) => b.startUs <= tUs && tUs < b.startUs + b.lengthUs);

@@ -263,7 +263,7 @@ export class ShardMap {
     const phase = phaseAt(this.run, tUs);
     const banners: string[] = [];
     for (const w of phase.idle) banners.push(w.reason === 'pow' ? `PoW window (epoch ${w.epoch}): no transactions · ${fmtInt(s.powAccepted)} solutions in` : `idle: ${w.reason}`);
-    if (phase.transition) banners.push(`TransEpoch ${phase.transition.epoch}: ${fmtInt(s.moving)} nodes bootstrapping in their new shard`);
+    if (phase.transition && this.hasMoves) banners.push(`TransEpoch ${phase.transition.epoch}: ${fmtInt(s.moving)} nodes bootstrapping in their new shard`);
     this.overlay
       .selectAll('text.banner')
       .data(banners)

@@ -22,7 +22,7 @@ export class SidePanel {
     p.root.classList.add('side-panel');
     this.body = p.body;
     if (this.mode === 'epochs') {
-      p.caption.textContent = 'start: epoch.start (randomness agreed); transition: first batch start to last node ready; min: lowest finalised tx/s in it.';
+      p.caption.textContent = 'As summary.json: start = epoch.start; transition = until epoch.ready (every mover voting in its new shard; Zilliqa: shards formed); min = lowest finalised tx/s in it.';
       this.buildEpochTable();
     } else if (this.mode === 'schedule') {
       p.caption.textContent = hasSchedule ? 'Producers in slot order; the one that proposed the latest block is dark.' : 'No schedule.change in this trace: the latest proposers are listed.';
