@@ -46,8 +46,7 @@ describe('dashboard import boundary', () => {
 
   it('the browser-safe modules themselves import nothing from Node, only each other (and zod)', () => {
     for (const m of BROWSER_SAFE) {
-      let text: string;
-      text = readFileSync(join(ROOT, m), 'utf8');
+      const text = readFileSync(join(ROOT, m), 'utf8');
       for (const spec of [...text.matchAll(/from\s*'([^']+)'/g)].map((x) => x[1]!)) {
         if (spec === 'zod') continue;
         expect(spec.startsWith('.'), `${m} imports ${spec}`).toBe(true);
