@@ -40,6 +40,8 @@ export interface ReplayState {
   readonly freeFrom: Int32Array;
   /** Per shard, the proposer of its latest block (-1 before the first). */
   readonly leader: Int32Array;
+  /** Proposer of the latest whole-system block (shard -1, e.g. Zilliqa's DS final block), or -1. */
+  systemLeader: number;
   epoch: number;
   edsLeader: number;
   readyEpoch: number;
@@ -67,6 +69,7 @@ export function initialState(tl: Timeline): ReplayState {
     slotsUsed: new Int32Array(tl.groups.length),
     freeFrom: new Int32Array(tl.groups.length),
     leader: new Int32Array(tl.shards).fill(-1),
+    systemLeader: -1,
     epoch: 0,
     edsLeader: -1,
     readyEpoch: -1,
@@ -75,17 +78,19 @@ export function initialState(tl: Timeline): ReplayState {
     powAccepted: 0,
     moving: 0,
   };
-  // Before its first membership event a node is outside every shard (or in the only one); when all are
-  // assigned at t = 0 they start nowhere (group -1), so no group is sized for all n.
+  // Before its first membership event a node is outside every shard (or in the only one). Nodes assigned at
+  // t = 0 start nowhere (group -1), so no group is sized for all n and the unassigned disc has no holes.
   const start = tl.initialGroup;
+  let k = 0;
   for (let v = 0; v < n; v++) {
-    s.group[v] = start;
-    s.slot[v] = start < 0 ? -1 : v;
+    const here = start >= 0 && !tl.assignedAtZero[v];
+    s.group[v] = here ? start : -1;
+    s.slot[v] = here ? k++ : -1;
   }
   if (start >= 0) {
-    s.occupied[start]!.fill(1);
-    s.slotsUsed[start] = n;
-    s.freeFrom[start] = n;
+    s.occupied[start]!.fill(1, 0, k);
+    s.slotsUsed[start] = k;
+    s.freeFrom[start] = k;
   }
   return s;
 }
@@ -159,6 +164,7 @@ export function apply(tl: Timeline, s: ReplayState, e: ReplayEvent): void {
       break;
     case 'propose':
       if (e.shard >= 0 && e.shard < s.leader.length) s.leader[e.shard] = e.node;
+      else if (e.shard === -1) s.systemLeader = e.node;
       break;
     case 'epoch':
       s.epoch = e.epoch;

@@ -76,6 +76,13 @@ describe('run model', () => {
     expect(run.crossTotal).toEqual({ committed: 12, aborted: 3 });
   });
 
+  it('a trace without epoch.ready draws no transition (it cannot say when one ended)', () => {
+    const noReady = events.filter((e) => e.type !== 'epoch.ready');
+    const r = buildRunModel('x', 'x', columnarFromEvents(header(noReady.length), noReady));
+    expect(r.transitions).toEqual([]);
+    expect(r.epochs.map((e) => e.readyUs)).toEqual([null]);
+  });
+
   it('jump marks: epoch start and ready, sorted', () => {
     expect(run.marks).toEqual([40 * S, 64 * S]);
   });

@@ -14,8 +14,8 @@ import { STRUCTURAL_TYPES, buildTimeline, type Timeline } from './timeline.js';
 /**
  * An epoch change as drawn: from epoch.start to epoch.ready (sim/trace/derive.ts, the summary's
  * transitionSeconds), or to the end of the run if it was not ready by then; instant ones (genesis) are not
- * drawn. For IOS that is the TransEpoch (every mover voting in its new shard), for Zilliqa the PoW window
- * and the forming of shards.
+ * drawn, nor any in a trace that has no epoch.ready at all. For IOS that is the TransEpoch (every mover
+ * voting in its new shard), for Zilliqa the PoW window and the forming of shards.
  */
 export interface Transition {
   readonly epoch: number;
@@ -58,6 +58,8 @@ export interface RunModel {
 }
 
 function transitionsOf(epochs: readonly EpochWindow[], endUs: number): Transition[] {
+  // A trace without any epoch.ready cannot say when a transition ended: draw none rather than the whole run.
+  if (!epochs.some((e) => e.readyUs !== null)) return [];
   return epochs
     .map((e) => ({ epoch: e.index, startUs: e.startUs, endUs: e.readyUs ?? endUs, moved: e.moved }))
     .filter((tr) => tr.endUs > tr.startUs)

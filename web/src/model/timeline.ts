@@ -51,8 +51,10 @@ export interface Timeline {
   readonly groups: readonly GroupInfo[];
   /** Role names seen in shard.member, in first-seen order (index = role code - 1; 0 = no role yet). */
   readonly roles: readonly string[];
-  /** The group every node starts in; -1 when every node's membership is set at t = 0. */
+  /** The group a node starts in until its first membership event (-1 = none: every node is assigned at t = 0). */
   readonly initialGroup: number;
+  /** 1 for nodes whose membership is set at t = 0: they start nowhere, so their first group is compact. */
+  readonly assignedAtZero: Uint8Array;
 }
 
 /** 'ds' puts a node in the DS committee; 'none' (or a negative shard) outside every shard. */
@@ -141,7 +143,7 @@ export function buildTimeline(header: Pick<TraceHeader, 'nodes' | 'shards'>, eve
   if (hasDs) groups.push({ kind: 'ds', shard: -1, label: 'DS committee' });
   if (hasUnassigned) groups.push({ kind: 'unassigned', shard: -1, label: 'no shard' });
   const initialGroup = single ? 0 : allAtZero ? -1 : groups.findIndex((g) => g.kind === 'unassigned');
-  return { nodes: header.nodes, shards: header.shards, events: sorted, groups, roles, initialGroup };
+  return { nodes: header.nodes, shards: header.shards, events: sorted, groups, roles, initialGroup, assignedAtZero: atZero };
 }
 
 /** The group a node with this membership is drawn in. */

@@ -74,7 +74,7 @@ export class SeriesChart {
     if (run.transitions.length > 0) bands.push('orange: epoch transitions (epoch.start to epoch.ready)');
     if (run.idle.length > 0) bands.push('hatched: idle windows (no transaction processed)');
     const per = spec.series.some((s) => s.smooth)
-      ? `Thin lines: per ${this.bucketSeconds()} s bucket of simulated time; bold: ${SMOOTH_SECONDS} s centred mean.`
+      ? `Thin lines: per ${this.bucketSeconds()} s bucket of simulated time (spikes above the axis are cut); bold: ${SMOOTH_SECONDS} s centred mean.`
       : `Per ${this.bucketSeconds()} s bucket of simulated time.`;
     p.caption.textContent = `${per}${bands.length ? ' Shaded ' + bands.join('; ') + '.' : ''}`;
   }
@@ -103,16 +103,22 @@ export class SeriesChart {
     hatch.append('line').attr('x1', 0).attr('y1', 0).attr('x2', 0).attr('y2', 6).attr('stroke', 'rgba(90,90,90,0.45)').attr('stroke-width', 2);
 
     this.x = d3.scaleLinear().domain([0, this.xMaxUs() / 1e6]).range([0, iw]);
-    const values: number[] = [];
-    for (const p of run.series) for (const s of spec.series) {
-      const v = s.value(p);
-      if (v !== null && Number.isFinite(v) && (!spec.log || v > 0)) values.push(v);
-    }
+    const bucketUs = run.series[0]?.lengthUs ?? 1e6;
+    const k = Math.max(1, Math.round((SMOOTH_SECONDS * 1e6) / bucketUs));
+    const ok = (v: number | null | undefined): v is number => v !== null && v !== undefined && Number.isFinite(v) && (!spec.log || v > 0);
+    const lines = spec.series.map((s) => {
+      const raw = run.series.map((p) => s.value(p));
+      return { s, raw, mean: s.smooth && k > 1 ? movingMean(raw, k) : null };
+    });
+    // The axis fits what is read (the means where there are means): raw spikes above it are clipped.
+    const values = lines.flatMap((l) => (l.mean ?? l.raw).filter(ok));
     const maxV = d3.max(values) ?? 1;
     const y = spec.log
       ? d3.scaleLog().domain([Math.max(1e-3, (d3.min(values) ?? 1) / 1.5), maxV * 1.5]).range([ih, 0]).nice()
-      : d3.scaleLinear().domain([0, maxV * 1.08 || 1]).range([ih, 0]).nice();
+      : d3.scaleLinear().domain([0, maxV * 1.25 || 1]).range([ih, 0]).nice();
     const g = svg.append('g').attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
+    defs.append('clipPath').attr('id', `${this.hatchId}-clip`).append('rect').attr('width', iw).attr('height', ih);
+    const plot = g.append('g').attr('clip-path', `url(#${this.hatchId}-clip)`);
 
     // Bands under everything.
     const sec = (us: number) => this.x(us / 1e6);
@@ -146,9 +152,6 @@ export class SeriesChart {
       .attr('text-anchor', 'middle')
       .text(spec.yLabel);
 
-    const bucketUs = run.series[0]?.lengthUs ?? 1e6;
-    const k = Math.max(1, Math.round((SMOOTH_SECONDS * 1e6) / bucketUs));
-    const ok = (v: number | null): v is number => v !== null && Number.isFinite(v) && (!spec.log || v > 0);
     const mid = run.series.map((p) => sec(p.startUs + p.lengthUs / 2));
     const draw = (vals: readonly (number | null)[], colour: string, width: number, opacity: number, dash?: string) => {
       const line = d3
@@ -157,7 +160,8 @@ export class SeriesChart {
         .x((i) => mid[i]!)
         .y((i) => y(vals[i]!))
         .curve(d3.curveMonotoneX);
-      g.append('path')
+      plot
+        .append('path')
         .datum(d3.range(vals.length))
         .attr('class', 'series')
         .attr('fill', 'none')
@@ -167,7 +171,8 @@ export class SeriesChart {
         .attr('stroke-dasharray', dash ?? null)
         .attr('d', line);
       if (!spec.points) return;
-      g.append('g')
+      plot
+        .append('g')
         .selectAll('circle')
         .data(d3.range(vals.length).filter((i) => ok(vals[i]!)))
         .join('circle')
@@ -177,12 +182,11 @@ export class SeriesChart {
         .attr('fill', colour)
         .attr('fill-opacity', opacity);
     };
-    for (const s of spec.series) {
-      const raw = run.series.map((p) => s.value(p));
-      if (s.smooth && k > 1) {
-        draw(raw, s.colour, 1, 0.3, s.dash);
-        draw(movingMean(raw, k), s.colour, 2.2, 1, s.dash);
-      } else draw(raw, s.colour, 1.8, 1, s.dash);
+    for (const l of lines) {
+      if (l.mean) {
+        draw(l.raw, l.s.colour, 1, 0.3, l.s.dash);
+        draw(l.mean, l.s.colour, 2.2, 1, l.s.dash);
+      } else draw(l.raw, l.s.colour, 1.8, 1, l.s.dash);
     }
 
     // Legend, top right, in a white box so it reads over the lines.

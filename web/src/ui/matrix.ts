@@ -28,10 +28,11 @@ export class CrossMatrix {
     const p = panel(parent, 'Cross-shard transactions', 'committed / aborted, cumulative');
     p.root.classList.add('cross-matrix');
     const m = run.header.shards;
-    if (m < 2) {
+    const none = run.crossTotal.committed + run.crossTotal.aborted === 0;
+    if (m < 2 || none) {
       const note = document.createElement('p');
       note.className = 'caption';
-      note.textContent = 'One chain: no cross-shard traffic.';
+      note.textContent = m < 2 ? 'One chain: no cross-shard traffic.' : 'No crossshard.batch in this trace: each transaction stays in one shard.';
       p.body.append(note);
       return;
     }

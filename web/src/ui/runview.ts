@@ -108,7 +108,8 @@ export class RunView {
     const s = this.run.replayer.seek(tUs);
     const { transition, idle } = phaseAt(this.run, tUs);
     const chips: { cls: string; text: string }[] = [];
-    if (this.run.epochs.length > 0) chips.push({ cls: '', text: `epoch ${s.epoch}${s.edsLeader >= 0 ? ` · EDS leader #${s.edsLeader}` : ''}` });
+    const leaderName = this.run.header.protocol === 'ios' ? 'EDS leader' : this.run.header.protocol === 'zilliqa' ? 'DS leader' : 'leader';
+    if (this.run.epochs.length > 0) chips.push({ cls: '', text: `epoch ${s.epoch}${s.edsLeader >= 0 ? ` · ${leaderName} #${s.edsLeader}` : ''}` });
     if (transition) {
       const what = this.hasMoves ? `TransEpoch ${transition.epoch}: ${fmtInt(s.moving)} bootstrapping` : `epoch ${transition.epoch} forming`;
       chips.push({ cls: 'transition', text: what });

@@ -151,7 +151,8 @@ export class ShardMap {
     const n = this.run.header.nodes;
     const believable = this.run.timeline.roles.indexOf('believable') + 1;
     const producers = new Set(s.schedule?.producers ?? []);
-    const leaders = new Set(Array.from(s.leader).filter((v) => v >= 0));
+    const leaders = new Set([...Array.from(s.leader), s.systemLeader].filter((v) => v >= 0));
+    const ds = this.run.timeline.roles.indexOf('ds') + 1;
     const powOpen = s.idle.find((w) => w.reason === 'pow');
     const marks: Mark[] = new Array(n);
     for (let v = 0; v < n; v++) {
@@ -170,7 +171,8 @@ export class ShardMap {
       }
       const colour = this.colourOf(v, s);
       const crashed = s.crashed[v] === 1;
-      const mining = powOpen !== undefined && s.powEpoch[v] !== powOpen.epoch + 1;
+      // The DS committee does not mine (it receives the solutions).
+      const mining = powOpen !== undefined && s.powEpoch[v] !== powOpen.epoch + 1 && !(ds > 0 && s.role[v] === ds);
       const hollow = !crashed && (moving || mining);
       const leader = leaders.has(v);
       const diamond = (believable > 0 && s.role[v] === believable) || producers.has(v);
