@@ -69,6 +69,13 @@ function fileSource(f: File): Source {
   return { id: f.name, label: f.name, load: (timings) => traceFromFile(f, timings) };
 }
 
+/** Size every column, then give all maps the tallest one's height so the figures below line up. */
+function layout(list: readonly RunView[]): void {
+  for (const v of list) v.resize();
+  const h = Math.max(0, ...list.map((v) => v.mapHeight));
+  if (list.length > 1) for (const v of list) v.resize(h);
+}
+
 /** Open `sources` side by side, replacing what is on screen only if every one of them loads. */
 async function open(sources: Source[], selection: string): Promise<void> {
   if (sources.length === 0) return;
@@ -107,7 +114,7 @@ async function open(sources: Source[], selection: string): Promise<void> {
     const built = models.map((m, i) => new RunView(next, m, RUN_COLOURS[i % RUN_COLOURS.length]!, () => colourBy, () => clock.end));
     views = built;
     clock.setRuns(models, models.map((_, i) => RUN_COLOURS[i % RUN_COLOURS.length]!));
-    for (const v of built) v.resize();
+    layout(built);
     clock.seek(0);
   } catch (e) {
     next.remove();
@@ -246,7 +253,7 @@ function wire(): void {
   window.addEventListener('resize', () => {
     window.clearTimeout(resizeTimer);
     resizeTimer = window.setTimeout(() => {
-      for (const v of views) v.resize();
+      layout(views);
       for (const v of views) v.update(clock.tUs);
     }, 120);
   });

@@ -184,7 +184,7 @@ export class SeriesChart {
     };
     for (const l of lines) {
       if (l.mean) {
-        draw(l.raw, l.s.colour, 1, 0.3, l.s.dash);
+        draw(l.raw, l.s.colour, 0.9, 0.22, l.s.dash);
         draw(l.mean, l.s.colour, 2.2, 1, l.s.dash);
       } else draw(l.raw, l.s.colour, 1.8, 1, l.s.dash);
     }

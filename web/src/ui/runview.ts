@@ -85,11 +85,16 @@ export class RunView {
     this.side = new SidePanel(this.row, run);
   }
 
-  resize(): void {
+  /** Lay out at the column's width; `mapHeight` (from the other runs) aligns the figures across columns. */
+  resize(mapHeight = 0): void {
     const w = this.root.clientWidth - 26;
-    this.map.resize(w);
+    this.map.resize(w, mapHeight);
     for (const c of this.charts) c.resize(w);
     this.matrix.resize(this.row.clientWidth / 2 - 26);
+  }
+
+  get mapHeight(): number {
+    return this.map.mapHeight;
   }
 
   recolour(): void {

@@ -90,14 +90,15 @@ export class ShardMap {
     return parts.join(' ');
   }
 
-  resize(width: number): void {
+  /** Lay out for `width`; `minHeight` lets runs side by side share one map height, so their charts line up. */
+  resize(width: number, minHeight = 0): void {
     this.width = Math.max(240, Math.floor(width));
     const groups = this.run.timeline.groups.length;
     const perRow = groups <= 4 ? groups : Math.ceil(groups / 2);
     const rows = Math.ceil(groups / Math.max(1, perRow));
     // Discs at most ~360 px across: one big disc (a single chain) would crowd out the figures below.
     const perDisc = Math.min(360, this.width / Math.max(1, perRow));
-    const discsH = Math.round(Math.max(220, perDisc * rows * 0.9 + 40));
+    const discsH = Math.max(Math.round(Math.max(220, perDisc * rows * 0.9 + 40)), minHeight - BANNER_H);
     this.height = discsH + BANNER_H;
     this.layout = layoutMap(this.run.timeline.groups, this.run.slotsUsed, this.width, discsH);
     for (const s of [this.bg, this.overlay, this.nodesSvg]) s?.attr('width', this.width).attr('height', this.height).attr('viewBox', `0 0 ${this.width} ${this.height}`);
@@ -311,6 +312,10 @@ export class ShardMap {
         .attr('stroke-width', it.ring ? 2 : 1.3);
       span.append('span').text(it.label);
     }
+  }
+
+  get mapHeight(): number {
+    return this.height;
   }
 
   /** Re-colour after the region/league toggle. */
