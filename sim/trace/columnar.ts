@@ -48,15 +48,34 @@ function toColumn(values: readonly unknown[], kind: FieldKind | 'time'): Column 
   return Float64Array.from(values as number[]);
 }
 
+/** Define `obj[key]` as computed once, on first read. */
+function lazy(obj: object, key: string, make: () => unknown): void {
+  let value: unknown;
+  let made = false;
+  Object.defineProperty(obj, key, {
+    enumerable: true,
+    get: () => {
+      if (!made) {
+        value = make();
+        made = true;
+      }
+      return value;
+    },
+  });
+}
+
 function fromCheckedBody(header: TraceHeader, body: CheckedBody): ColumnarTrace {
   if (body.types.length > 255) throw new Error('columnar: more than 255 event types'); // EVENT_FIELDS has ~20
   const byType: Partial<Record<EventType, TypeColumns>> = {};
   body.types.forEach((type, i) => {
     const raw = body.columns[i]!;
     const kinds = fieldsOf(type);
+    // Typed on first use: a reader that never looks at a type (msg.send, for the dashboard) never pays for it.
     const fields: Record<string, Column> = {};
-    for (const f in kinds) fields[f] = toColumn(raw[f]!, kinds[f]!);
-    byType[type] = { type, count: raw['t']!.length, t: toColumn(raw['t']!, 'time') as Float64Array, fields };
+    for (const f in kinds) lazy(fields, f, () => toColumn(raw[f]!, kinds[f]!));
+    const cols = { type, count: raw['t']!.length, fields } as TypeColumns;
+    lazy(cols, 't', () => toColumn(raw['t']!, 'time'));
+    byType[type] = cols;
   });
   return { header, eventCount: body.order.length, types: body.types, order: Uint8Array.from(body.order), byType };
 }
