@@ -153,7 +153,7 @@ describe('dashboard in headless Chromium', () => {
     await page.screenshot({ path: join(OUT, 'dashboard-ios-transepoch.png'), fullPage: true });
   });
 
-  it('the arrows jump between epoch changes', async () => {
+  it('arrows and buttons jump between epoch changes; play and pause', async () => {
     await page.keyboard.press('Home');
     expect(await simUs()).toBe(0);
     await page.keyboard.press('ArrowRight');
@@ -163,6 +163,17 @@ describe('dashboard in headless Chromium', () => {
     expect(await simUs()).toBeGreaterThan(first);
     await page.keyboard.press('ArrowLeft');
     expect(await simUs()).toBe(first);
+    // The mouse too; after a click, space still toggles exactly once.
+    await page.click('#next-mark');
+    expect(await simUs()).toBeGreaterThan(first);
+    await page.click('#play');
+    const from = await simUs();
+    await page.waitForFunction((t) => Number(document.getElementById('sim-time')!.dataset['us']) > t, from);
+    await page.keyboard.press('Space');
+    const stopped = await simUs();
+    await page.waitForTimeout(300);
+    expect(await simUs()).toBe(stopped);
+    expect(await page.getAttribute('#play', 'data-playing')).toBe('0');
   });
 
   it('a truncated, a future-version and a non-trace file each say what is wrong; the open run stays whole', async () => {

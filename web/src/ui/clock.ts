@@ -32,10 +32,17 @@ export class Clock {
     this.playBtn = document.getElementById('play') as HTMLButtonElement;
     this.speedSel = document.getElementById('speed') as HTMLSelectElement;
     this.timeOut = document.getElementById('sim-time') as HTMLOutputElement;
-    this.playBtn.addEventListener('click', () => this.toggle());
-    document.getElementById('prev-mark')!.addEventListener('click', () => this.jump(-1));
-    document.getElementById('next-mark')!.addEventListener('click', () => this.jump(1));
-    this.speedSel.addEventListener('change', () => this.setSpeed(Number(this.speedSel.value)));
+    // Controls give the focus back after use, so space and the arrows always drive the clock (a focused
+    // button would also take space as a click and toggle twice).
+    const act = (el: HTMLElement, ev: string, f: () => void) =>
+      el.addEventListener(ev, () => {
+        f();
+        el.blur();
+      });
+    act(this.playBtn, 'click', () => this.toggle());
+    act(document.getElementById('prev-mark')!, 'click', () => this.jump(-1));
+    act(document.getElementById('next-mark')!, 'click', () => this.jump(1));
+    act(this.speedSel, 'change', () => this.setSpeed(Number(this.speedSel.value)));
     const drag = (ev: PointerEvent) => {
       const node = this.svg.node()!;
       const [mx] = d3.pointer(ev, node);
