@@ -70,7 +70,7 @@ export const SummarySchema = z.strictObject({
   idleSeconds: z
     .number()
     .nonnegative()
-    .describe('seconds, after the first commit, in which transactions waited and none was committed (bucket resolution)'),
+    .describe('seconds in which the whole system processes no transaction by design (Zilliqa PoW windows until the DS block), from the trace\'s idle.start/idle.end; 0 for protocols without such windows'),
   finalityLagBlocks: z
     .strictObject({ p50: z.number().nonnegative(), p99: z.number().nonnegative() })
     .nullable()
@@ -83,6 +83,13 @@ export const SummarySchema = z.strictObject({
     .nullable()
     .describe('null when no block was proposed'),
   invariants: z.strictObject({ checked: count, violations: count }),
+  storage: z
+    .strictObject({
+      storageBytesPerNode: z.strictObject({ withMsb: count, withoutMsb: count }),
+      bootstrapBytes: z.strictObject({ withMsb: count, withoutMsb: count }),
+    })
+    .nullable()
+    .describe(`bytes one node stores at the end of the run, and a TransEpoch joiner downloads, with and without micro state blocks (IOS); ${NO_NOTION}`),
 });
 
 export type Summary = z.infer<typeof SummarySchema>;
@@ -120,6 +127,7 @@ export interface SummaryInput {
   /** Defaults to gini and nakamoto of `totals.blocksByNode`. */
   decentralization?: { gini: number; nakamoto: number } | null;
   invariants: { checked: number; violations: number };
+  storage?: Summary['storage'];
 }
 
 function round(x: number, decimals: number): number {
@@ -167,6 +175,7 @@ export function buildSummary(input: SummaryInput): Summary {
     finalityLagBlocks: lag && { p50: lag.p50, p99: lag.p99 },
     decentralization: dec && { gini: round(dec.gini, 6), nakamoto: dec.nakamoto },
     invariants: { checked: input.invariants.checked, violations: input.invariants.violations },
+    storage: input.storage ?? null,
   };
   return SummarySchema.parse(summary);
 }

@@ -3,6 +3,7 @@ import { bftProtocol } from './bft/index.js';
 import { dposProtocol } from './dpos/index.js';
 import { iostMainnetProtocol } from './iost-mainnet/index.js';
 import { iosProtocol } from './ios/composite/index.js';
+import { zilliqaProtocol } from './zilliqa/index.js';
 
 /** Every protocol a scenario can name in `protocol.type`. */
 export const PROTOCOLS: Readonly<Record<string, ProtocolDefinition>> = {
@@ -10,6 +11,7 @@ export const PROTOCOLS: Readonly<Record<string, ProtocolDefinition>> = {
   dpos: dposProtocol,
   'iost-mainnet': iostMainnetProtocol,
   ios: iosProtocol,
+  zilliqa: zilliqaProtocol,
 };
 
 export function protocolFor(type: string): ProtocolDefinition {

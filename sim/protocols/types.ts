@@ -93,6 +93,13 @@ export interface ProtocolInstance<M, T> {
   invariants?(): { checked: number; violations: number };
   /** Head − last irreversible block, sampled at each produced block, for summary.finalityLagBlocks. */
   finalityLagBlocks?(): readonly number[];
+  /** Storage per node and a joiner's bootstrap download, with and without pruning, for summary.storage. */
+  storage?(): StorageFacts;
+}
+
+export interface StorageFacts {
+  readonly storageBytesPerNode: { readonly withMsb: number; readonly withoutMsb: number };
+  readonly bootstrapBytes: { readonly withMsb: number; readonly withoutMsb: number };
 }
 
 export interface ProtocolDefinition {

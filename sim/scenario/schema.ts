@@ -268,7 +268,76 @@ export const IostMainnetParams = z.strictObject({
   signatureBytes: z.int().positive().default(64).describe('ed25519 signature (go-iost witnesses sign with ed25519)'),
 });
 
-export const Protocol = z.discriminatedUnion('type', [BftParams, IosParams, DposParams, IostMainnetParams]);
+/** One Zilliqa committee's consensus settings (its pBFT is bft's ByzCoin/CoSi rounds on a star). */
+const zilliqaCommittee = (d: { phaseTimeoutMs: number; viewChangeTimeoutMs: number }) =>
+  z.strictObject({
+    topology: z.enum(['star', 'tree']).default('star').describe('star: the leader collects every commit and response itself (Zilliqa\'s linear pBFT)'),
+    treeBranching: z.int().min(2).default(16).describe('children per node, only with topology tree'),
+    blockIntervalMs: z.number().nonnegative().default(100).describe('how often an idle leader looks for its next block, ms'),
+    phaseTimeoutMs: z.number().positive().default(d.phaseTimeoutMs).describe('a round (announce to responses) must reach a quorum within this, ms'),
+    viewChangeTimeoutMs: z.number().positive().default(d.viewChangeTimeoutMs).describe('a member suspects a silent leader after this, ms'),
+    signatureBytes: z.int().positive().default(64).describe('EC-Schnorr collective signature (Zilliqa: 64 B)'),
+    announce: z
+      .enum(['gossip', 'direct'])
+      .default('gossip')
+      .describe('how a star leader sends a block proposal: gossip over the committee (BROADCAST_GOSSIP_MODE, ConsensusLeader SpreadRumor) or one copy to each member'),
+  });
+
+/**
+ * Zilliqa-style PoW sharding (Zilliqa technical whitepaper v0.1, 2017; Zilliqa/Zilliqa constants.xml and
+ * configuration_files/mainnet-constants.xml). sim/protocols/zilliqa/README.md says which file each default
+ * comes from and where we chose otherwise.
+ */
+export const ZilliqaParams = z.strictObject({
+  type: z.literal('zilliqa'),
+  powWindowSeconds: z.number().positive().default(60).describe('PoW window per DS epoch, s (POW_WINDOW_IN_SECONDS)'),
+  dsCommitteeSize: z.int().min(4).default(200).describe('DS committee size, kept by FIFO (genesis: nodes 0 … size−1)'),
+  shardSize: z.int().min(4).default(600).describe('target shard size (COMM_SIZE: 600 mainnet, 200 constants.xml)'),
+  shardSizeToleranceLo: z.int().nonnegative().default(50).describe('leftover ≥ shardSize − this forms one more shard (SHARD_SIZE_TOLERANCE_LO)'),
+  shardSizeToleranceHi: z.int().nonnegative().default(10).describe('a smaller leftover is spread, at most this many per shard (SHARD_SIZE_TOLERANCE_HI)'),
+  maxShardNodes: z.int().min(1).optional().describe('cap on sharded PoW submissions (MAX_SHARD_NODE_NUM = 1900); default no cap'),
+  dsElectionPerEpoch: z.int().nonnegative().default(5).describe('DS-difficulty solvers joining (and oldest members leaving) per DS epoch (NUM_DS_ELECTION)'),
+  finalBlocksPerDsEpoch: z.int().min(1).default(50).describe('TX epochs (final blocks) per DS epoch (NUM_FINAL_BLOCK_PER_POW: 50 constants.xml, 100 mainnet)'),
+  vacuousEpoch: z.boolean().default(true).describe('the last TX epoch of a DS epoch processes no transaction (Zilliqa\'s vacuous epoch)'),
+  pow: z
+    .strictObject({
+      meanSolveSeconds: z.number().positive().default(5).describe('mean time to a shard-difficulty solution for a node of mean hash power, s'),
+      dsDifficultyFactor: z.number().min(1).default(4).describe('expected work of a DS solution over a shard one (2^(DS_POW_DIFFICULTY − POW_DIFFICULTY) = 2^(5−3))'),
+      hashPower: z
+        .strictObject({
+          distribution: z.enum(['equal', 'lognormal', 'pareto']).default('lognormal'),
+          sigma: z.number().nonnegative().default(0.5).describe('lognormal σ of log hash power'),
+          paretoAlpha: z.number().gt(1).default(2).describe('Pareto tail index'),
+        })
+        .prefault({}),
+      submissionBytes: z.int().positive().default(220).describe('one PoW submission (nonce, result and mix hashes, key, signature, peer)'),
+      submitTo: z.enum(['ds-committee', 'ds-leader']).default('ds-committee').describe('every DS member receives each submission (Zilliqa), or only the DS leader'),
+    })
+    .prefault({}),
+  txPacketDelayMs: z
+    .number()
+    .nonnegative()
+    .default(3000)
+    .describe('a TX epoch\'s transactions are cut from the pool and sent into the shard this long after it begins (LOOKUP_DELAY_SEND_TXNPACKET_IN_MS)'),
+  txDistributeMs: z.number().nonnegative().default(6000).describe('a shard leader waits this long for its transaction packet to spread before proposing (TX_DISTRIBUTE_TIME_IN_MS, mainnet)'),
+  microblockTimeoutSeconds: z.number().positive().default(96).describe('the DS leader proposes the final block without missing microblocks after this (MICROBLOCK_TIMEOUT, mainnet)'),
+  microblockMaxTxs: z.int().min(1).default(8000).describe('transactions per microblock (SHARD_MICROBLOCK_GAS_LIMIT 400000 / NORMAL_TRAN_GAS 50)'),
+  txHashBytes: z.int().positive().default(32).describe('a microblock lists its transactions by hash'),
+  txShareBranching: z.int().min(1).default(10).describe('children per node in the tree that carries a transaction packet through a shard (MULTICAST_CLUSTER_SIZE)'),
+  blockForwardCopies: z.int().min(1).default(2).describe('DS members that forward each DS block and final block to every other node'),
+  sizes: z
+    .strictObject({
+      blockHeaderBytes: z.int().positive().default(300).describe('DS block, final block and microblock header'),
+      shardingBytesPerNode: z.int().positive().default(60).describe('one entry of the DS block\'s sharding structure (key, peer, reputation)'),
+      microblockInfoBytes: z.int().positive().default(68).describe('one microblock in a final block (hash, tx root, shard id)'),
+    })
+    .prefault({}),
+  // Half a round's timeout is how long the leader waits for missing commits: COMMIT_WINDOW_IN_SECONDS = 10 s.
+  shard: zilliqaCommittee({ phaseTimeoutMs: 20_000, viewChangeTimeoutMs: 30_000 }).prefault({}),
+  ds: zilliqaCommittee({ phaseTimeoutMs: 20_000, viewChangeTimeoutMs: 30_000 }).prefault({}),
+});
+
+export const Protocol = z.discriminatedUnion('type', [BftParams, IosParams, DposParams, IostMainnetParams, ZilliqaParams]);
 
 export const Output = z.strictObject({
   traceLevel: z.enum(['summary', 'messages']).default('summary'),
@@ -345,6 +414,19 @@ export const ScenarioSchema = z
     if (s.workload.inputsPerTx > s.workload.accountsPerTx) {
       ctx.addIssue({ code: 'custom', path: ['workload', 'inputsPerTx'], message: `more inputs than accountsPerTx (${s.workload.accountsPerTx})` });
     }
+    if (s.protocol.type === 'zilliqa' && s.protocol.dsCommitteeSize >= s.nodes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['protocol', 'dsCommitteeSize'],
+        message: `DS committee (${s.protocol.dsCommitteeSize}) must be smaller than nodes (${s.nodes})`,
+      });
+    }
+    if (s.protocol.type === 'zilliqa' && s.protocol.txPacketDelayMs > s.protocol.txDistributeMs) {
+      ctx.addIssue({ code: 'custom', path: ['protocol', 'txPacketDelayMs'], message: `must not exceed txDistributeMs (${s.protocol.txDistributeMs})` });
+    }
+    if (s.protocol.type === 'zilliqa' && s.protocol.shardSizeToleranceLo >= s.protocol.shardSize) {
+      ctx.addIssue({ code: 'custom', path: ['protocol', 'shardSizeToleranceLo'], message: `must be smaller than shardSize (${s.protocol.shardSize})` });
+    }
     if (s.protocol.type === 'bft' && s.protocol.committeeSize !== undefined && s.protocol.committeeSize > s.nodes) {
       ctx.addIssue({
         code: 'custom',
@@ -363,3 +445,4 @@ export type BftConfig = z.output<typeof BftParams>;
 export type IosConfig = z.output<typeof IosParams>;
 export type DposConfig = z.output<typeof DposParams>;
 export type IostMainnetConfig = z.output<typeof IostMainnetParams>;
+export type ZilliqaConfig = z.output<typeof ZilliqaParams>;

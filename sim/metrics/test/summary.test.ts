@@ -115,11 +115,11 @@ describe('SummarySchema and summaryJson', () => {
     expect(SummarySchema.safeParse({ ...s, tx }).success).toBe(false);
   });
 
-  it('has exactly the DESIGN §9 keys, in order', () => {
+  it('has exactly the DESIGN §9 keys, in order, then our additions (issue 3: MSB storage)', () => {
     expect(Object.keys(SummarySchema.shape)).toEqual([
       'schema', 'protocol', 'scenario', 'scenarioHash', 'seed', 'traceHash', 'simulatedSeconds', 'wallSeconds',
       'events', 'eventsPerSecond', 'nodes', 'shards', 'tx', 'throughputTps', 'latencyMs', 'crossShard', 'epochs',
-      'idleSeconds', 'finalityLagBlocks', 'decentralization', 'invariants',
+      'idleSeconds', 'finalityLagBlocks', 'decentralization', 'invariants', 'storage',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import type { Micros } from '../../../kernel/time.js';
-import type { NodeId, ProtocolEnv, ProtocolInstance, TxSet } from '../../types.js';
+import type { NodeId, ProtocolEnv, ProtocolInstance, StorageFacts, TxSet } from '../../types.js';
 import type { Layered } from '../layers.js';
 import { IosNode } from './node.js';
 import { IosWorld } from './world.js';
@@ -26,6 +26,17 @@ export function createIosInstance(env: ProtocolEnv): IosInstance {
     iosNodes,
     entryNode: (txs, now) => entryNode(world, txs, now),
     ...(atomix ? { invariants: () => atomix.summary() } : {}),
+    storage: () => storageOf(world),
+  };
+}
+
+/** The MSB stores' reports at the end of the run, averaged over shards (a node stores its own shard's). */
+function storageOf(world: IosWorld): StorageFacts {
+  const reports = world.msb.map((s) => s.report());
+  const mean = (f: (r: (typeof reports)[number]) => number) => Math.round(reports.reduce((a, r) => a + f(r), 0) / reports.length);
+  return {
+    storageBytesPerNode: { withMsb: mean((r) => r.withMsb.storageBytesPerNode), withoutMsb: mean((r) => r.withoutMsb.storageBytesPerNode) },
+    bootstrapBytes: { withMsb: mean((r) => r.withMsb.bootstrapBytes), withoutMsb: mean((r) => r.withoutMsb.bootstrapBytes) },
   };
 }
 

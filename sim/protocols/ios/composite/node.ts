@@ -6,7 +6,7 @@ import type { EdsLocalEvent, EdsMsg, EdsTimer } from '../eds/index.js';
 import { wrap, wrapEffects } from '../layers.js';
 import type { Layered } from '../layers.js';
 import { MIN_NORMAL_LEAGUE, NormalNode, PobSizes } from '../pob/index.js';
-import type { PobMsg, PobTimer } from '../pob/index.js';
+import type { PobBlockMeta, PobMsg, PobTimer } from '../pob/index.js';
 import type { Move } from '../transepoch/plan.js';
 import type { BftCommitted } from '../../bft/extensions.js';
 import { AtomixClient, quorumOf } from '../atomix/index.js';
@@ -193,6 +193,7 @@ export class IosNode implements ProtocolNode<L, L> {
    * since go into the next block.
    */
   private onShardBlockFinal(now: Micros, shard: number, node: ProtocolNode<PobMsg, PobTimer>, ev: BftCommitted, out: Out): void {
+    if (this.onMsbBlock(shard, ev, out)) return;
     const ax = this.world.atomix;
     if (!ax) return;
     ax.lastUs = Math.max(ax.lastUs, now);
@@ -204,6 +205,39 @@ export class IosNode implements ProtocolNode<L, L> {
     const part = ax.inBlock[shard];
     if (part) this.emitAtomix(now, shard, ax.output[shard]!.onBlockFinal(now, part), out);
     ax.inBlock[shard] = ax.output[shard]!.takeForBlock(this.world.leagues[shard]!.ctx.league.maxBlockBytes);
+  }
+
+  /**
+   * MSB bookkeeping at a final block of `shard` (msb/README): a header block appends the epoch's MSB (and
+   * returns true: it has nothing else in it); a regular block adds to the current epoch's body.
+   */
+  private onMsbBlock(shard: number, ev: BftCommitted, out: Out): boolean {
+    const store = this.world.msb[shard]!;
+    const msb = (ev.meta as PobBlockMeta | undefined)?.msb;
+    if (msb) {
+      store.onHeaderAgreed(msb.epoch);
+      out.push({ kind: 'trace', event: { type: 'msb.header', shard, epoch: msb.epoch, txCount: msb.txCount, bodyBytes: msb.bodyBytes } });
+      return true;
+    }
+    const ctx = this.world.leagues[shard]!.ctx;
+    const txBytes = ev.txs.count * ctx.txSizeBytes;
+    store.onBlock(this.world.currentEpoch, ctx.league.headerBytes + txBytes, ev.txs.count, txBytes);
+    return false;
+  }
+
+  /**
+   * MSB steps 1–3 at epoch `epoch`'s boundary: in each shard this node leads, the Merkle tree over epoch − 1's
+   * transactions (CPU) and its header, proposed as the next block. Without a leader at that moment (a view
+   * change) the shard has no MSB for that epoch, and its body is kept.
+   */
+  private buildMsbs(epoch: number, out: Out): void {
+    for (const [s, node] of this.pob) {
+      if (!(node instanceof NormalNode) || !node.isLeader || !this.world.traceOnce(`msb:${epoch - 1}:${s}`)) continue;
+      const build = this.world.msb[s]!.endEpoch(epoch - 1);
+      if (!build) continue;
+      out.push({ kind: 'cpu', us: build.cpuUs });
+      node.queueMsbHeader(build.block);
+    }
   }
 
   /**
@@ -341,9 +375,12 @@ export class IosNode implements ProtocolNode<L, L> {
     }
     if (timer.kind === 'boundary') {
       const d = this.data;
-      if (d.epoch === timer.epoch && this.world.traceOnce(`epoch.start:${d.epoch}`)) {
+      if (d.epoch !== timer.epoch) return;
+      this.world.currentEpoch = Math.max(this.world.currentEpoch, d.epoch);
+      if (this.world.traceOnce(`epoch.start:${d.epoch}`)) {
         out.push({ kind: 'trace', event: { type: 'epoch.start', epoch: d.epoch, leader: d.leader, view: d.view } });
       }
+      this.buildMsbs(d.epoch, out);
       return;
     }
     // A batch of this epoch's plan starts.
@@ -425,7 +462,7 @@ export class IosNode implements ProtocolNode<L, L> {
           kind: 'send',
           to: from,
           msg: wrap('transepoch', msg.epoch, msg.toShard, reply),
-          sizeBytes: TeSizes.stateOverhead + this.world.stateBytes,
+          sizeBytes: TeSizes.stateOverhead + this.world.msb[msg.toShard]!.bootstrapBytes(),
         });
         return;
       }

@@ -9,6 +9,7 @@ import { planTransEpoch, swapBatchSize } from '../transepoch/plan.js';
 import type { TransEpochPlan } from '../transepoch/plan.js';
 import { AtomixSizes } from '../atomix/index.js';
 import { IosAtomix } from './atomix.js';
+import { MsbStore } from '../msb/index.js';
 
 /** The label of the EDS step-6 permutation (assignment/permutation.ts default). */
 const PERMUTATION_LABEL = 'eds:permutation';
@@ -66,6 +67,10 @@ export class IosWorld {
   readonly departed: Set<NodeId>[];
   /** Atomix's shared state (input/output shards, invariants); null without a book. README "Cross-shard". */
   readonly atomix: IosAtomix | null;
+  /** The epoch whose boundary has passed (whole-run view: the epoch regular blocks belong to, for the MSB). */
+  currentEpoch = 0;
+  /** One micro-state-block store per shard: every node of a shard stores the same (msb/README). */
+  readonly msb: readonly MsbStore[];
   private readonly epochs = new Map<string, EpochData>();
   private readonly latest = new Map<number, EpochData>();
   private readonly movesDone = new Map<number, number>();
@@ -115,6 +120,19 @@ export class IosWorld {
           txSizeBytes: env.scenario.workload.txSizeBytes,
           keyed: (key) => env.rng.keyedUniform(key),
           isBad,
+        }),
+    );
+    this.msb = Array.from(
+      { length: this.m },
+      (_, shard) =>
+        new MsbStore({
+          shard,
+          enabled: p.msb.enabled,
+          headerBytes: p.msb.headerBytes,
+          stateBytesPerAccount: p.transEpoch.stateBytesPerAccount,
+          accountsInShard: Math.ceil(env.scenario.workload.accounts / this.m),
+          hashUsPerKB: env.scenario.cpu.hashUsPerKB,
+          keyedUniform: (key) => env.rng.keyedUniform(key),
         }),
     );
     const lg = this.leagues[0]!.ctx.league;

@@ -20,4 +20,4 @@ export type { FraudProof } from './validator.js';
 export { ShardHarness } from './harness.js';
 export type { LocalNote } from './harness.js';
 export { PobSizes, partKey } from './types.js';
-export type { LeagueMode, OptimisticBlock, PobBlockMeta, PobLocal, PobMsg, PobOwnMsg, PobShardContext, PobTimer } from './types.js';
+export type { LeagueMode, MsbHeaderItem, OptimisticBlock, PobBlockMeta, PobLocal, PobMsg, PobOwnMsg, PobShardContext, PobTimer } from './types.js';

@@ -8,7 +8,7 @@ import type { ServiLedger } from './score.js';
 import { MergeSource } from './source.js';
 import { EMPTY_TXS, concatTxs, partitionTxs } from './txsets.js';
 import { PobSizes } from './types.js';
-import type { LeagueMode, OptimisticBlock, PobBlockMeta, PobLocal, PobMsg, PobShardContext, PobTimer } from './types.js';
+import type { LeagueMode, MsbHeaderItem, OptimisticBlock, PobBlockMeta, PobLocal, PobMsg, PobShardContext, PobTimer } from './types.js';
 import { SampleValidator } from './validator.js';
 
 /**
@@ -124,6 +124,11 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
    */
   reconfigure(members: readonly NodeId[]): void {
     this.bft.reconfigure(members);
+  }
+
+  /** MSB (../msb): the leader proposes this header as its next block, alone. */
+  queueMsbHeader(header: MsbHeaderItem): void {
+    this.source.queueHeader(header);
   }
 
   /** League refresh (ShardLeagues.addBelievable): `id` joins the believable league, live from `now`. */
@@ -306,6 +311,9 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
   /** Called by the source before each take (the leader is about to propose): refresh the fallback mode. */
   private refreshMode(now: Micros): void {
     if (this.ctx.mode === 'one-league') return;
+    // A member proposing for the first time as leader has heard no believable validator yet (they send to
+    // the leader only): its grace period starts now, not after this first proposal.
+    if (!this.wasLeader) this.leaderSinceUs = now;
     const live = this.liveBelievable(now).length;
     const mode: LeagueMode = live >= this.ctx.pob.minBelievable ? 'two-league' : 'one-league';
     if (mode === this.mode_) return;

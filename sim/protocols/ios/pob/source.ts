@@ -4,7 +4,7 @@ import type { BlockSource, SourceBlock } from '../../bft/extensions.js';
 import { Mempool } from '../../bft/mempool.js';
 import { EMPTY_TXS, concatTxs, partitionTxs } from './txsets.js';
 import { partKey } from './types.js';
-import type { OptimisticBlock, PobBlockMeta, PobSizes } from './types.js';
+import type { MsbHeaderItem, OptimisticBlock, PobBlockMeta, PobSizes } from './types.js';
 
 /**
  * The normal-league leader's block source (whitepaper PoB: "The normal league also combines inputs from
@@ -22,6 +22,7 @@ export class MergeSource implements BlockSource {
   /** Blocks queued at this node at some point, or finalised by a decided block. */
   private readonly known = new Set<string>();
   private readonly finalised = new Set<string>();
+  private header: MsbHeaderItem | null = null;
 
   constructor(
     private readonly sizes: PobSizes,
@@ -52,7 +53,21 @@ export class MergeSource implements BlockSource {
     this.known.add(key);
   }
 
+  /**
+   * MSB step 3: the committee agrees the header "while there is not any regular block pending" — it goes
+   * out alone, as the next block this leader proposes.
+   */
+  queueHeader(header: MsbHeaderItem): void {
+    this.header = header;
+  }
+
   take(maxTxs: number, now: Micros): SourceBlock | null {
+    if (this.header) {
+      const msb = this.header;
+      this.header = null;
+      const meta: PobBlockMeta = { parts: [], direct: EMPTY_TXS, detected: [], msb };
+      return { txs: EMPTY_TXS, extraBytes: msb.extraBytes, meta };
+    }
     this.beforeTake(now);
     const parts: OptimisticBlock[] = [];
     let count = 0;
@@ -76,6 +91,7 @@ export class MergeSource implements BlockSource {
   putBack(block: SourceBlock): void {
     const meta = block.meta as PobBlockMeta | undefined;
     if (!meta) return;
+    if (meta.msb) this.header = meta.msb;
     const back = meta.parts.filter((p) => !this.finalised.has(partKey(p.signer, p.seq)));
     this.queue = [...back, ...this.queue];
     for (const p of back) this.queuedTxs += p.txs.count;

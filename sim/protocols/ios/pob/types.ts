@@ -33,6 +33,18 @@ export interface PobBlockMeta {
   readonly direct: TxSet;
   /** Signers a fraud proof convicted in this block's prepare round (BlockValidator.amend). */
   readonly detected: readonly NodeId[];
+  /** A micro state block header (../msb): the block carries only it (MergeSource.queueHeader). */
+  readonly msb?: MsbHeaderItem;
+}
+
+/** What PoB needs of an MSB header block (../msb MsbHeaderBlock has these fields and more). */
+export interface MsbHeaderItem {
+  readonly kind: 'msb';
+  readonly shard: number;
+  readonly epoch: number;
+  readonly extraBytes: number;
+  readonly txCount: number;
+  readonly bodyBytes: number;
 }
 
 export type PobOwnMsg =
