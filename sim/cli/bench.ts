@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import type { CommandModule } from 'yargs';
+import { IOS_SCALE_SIZES, TARGET_WALL_PER_SIM_SECOND, runIosScale, type IosScaleResult } from '../bench/ios-scale.js';
 import { holdBareHeap, holdKernel, type HoldResult } from '../bench/hold.js';
 import { PAPER_SCALE, benchWorkload } from '../bench/workload.js';
 import { loadScenario } from '../scenario/load.js';
@@ -12,6 +14,11 @@ interface BenchArgs {
   json: boolean;
   workload: boolean;
   workloadSeconds: number;
+  iosScale: boolean;
+  iosScaleSeconds: number;
+  iosScaleSizes: number[];
+  iosScaleBatchMs: number | undefined;
+  iosScaleChild: number | undefined;
 }
 
 const clock = () => performance.now();
@@ -40,8 +47,28 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
         default: false,
         describe: 'only the workload + metrics benchmark: 100,000 tx/s over 16 shards in 100 ms batches (IOS paper scale)',
       })
-      .option('workload-seconds', { type: 'number', default: PAPER_SCALE.seconds, describe: 'simulated seconds for --workload' }) as never,
+      .option('workload-seconds', { type: 'number', default: PAPER_SCALE.seconds, describe: 'simulated seconds for --workload' })
+      .option('ios-scale', {
+        type: 'boolean',
+        default: false,
+        describe: 'only the IOS growth benchmark: 2,500/5,000/10,000 nodes, 625 nodes and 6,250 tx/s per shard, one process per size',
+      })
+      .option('ios-scale-seconds', { type: 'number', default: 20, describe: 'simulated seconds per size for --ios-scale' })
+      .option('ios-scale-sizes', { type: 'array', number: true, default: [...IOS_SCALE_SIZES], describe: 'node counts for --ios-scale (multiples of 625)' })
+      .option('ios-scale-batch-ms', { type: 'number', describe: 'client batch interval for --ios-scale (default: the schema default)' })
+      .option('ios-scale-child', { type: 'number', hidden: true, describe: 'internal: run one --ios-scale size and print JSON' })
+      // A string (not a throw) makes yargs report a usage error: exit 2 without a stack.
+      .check((a) => {
+        const bad = (a['ios-scale-sizes'] as number[]).find((n) => !Number.isInteger(n) || n < 625 || n % 625 !== 0);
+        if (bad !== undefined) return `--ios-scale-sizes: expected multiples of 625, got ${bad}`;
+        if (!((a['ios-scale-seconds'] as number) > 0)) return '--ios-scale-seconds: expected a positive number of seconds';
+        const ms = a['ios-scale-batch-ms'] as number | undefined;
+        if (ms !== undefined && !(ms > 0)) return '--ios-scale-batch-ms: expected a positive number of milliseconds';
+        return true;
+      }) as never,
   handler: (argv) => {
+    if (argv.iosScaleChild !== undefined) return iosScaleChild(argv.iosScaleChild, argv.iosScaleSeconds, argv.iosScaleBatchMs);
+    if (argv.iosScale) return iosScaleBench(argv.iosScaleSizes, argv.iosScaleSeconds, argv.iosScaleBatchMs, argv.json);
     if (argv.workload) return workloadBench(argv.workloadSeconds, argv.json);
     const out: Record<string, unknown> = {};
     // Warm-up so both sides run optimised code.
@@ -103,4 +130,43 @@ function workloadBench(seconds: number, json: boolean): void {
       `  wall             ${r.wallSeconds.toFixed(2)} s (${(r.transactionsPerWallSecond / 1e6).toFixed(1)} M tx/s)  (target: a few seconds)\n` +
       `  memory           peak RSS ${mib(r.peakMemoryBytes)} MiB, TxBook ${mib(r.bookBytes)} MiB  (target < 500 MiB)\n`,
   );
+}
+
+/** One size of the IOS growth benchmark, in this process (the parent spawned it); prints one JSON line. */
+function iosScaleChild(nodes: number, seconds: number, batchIntervalMs: number | undefined): void {
+  const r = runIosScale({ nodes, seconds, ...(batchIntervalMs !== undefined ? { batchIntervalMs } : {}) }, clock, () => process.resourceUsage().maxRSS * 1024);
+  process.stdout.write(JSON.stringify(r) + '\n');
+}
+
+/**
+ * The IOS growth benchmark (sim/bench/ios-scale.ts): each size in a child process of its own, so that its
+ * peak RSS (process.resourceUsage().maxRSS) is its own; sizes run one after the other.
+ */
+function iosScaleBench(sizes: number[], seconds: number, batchIntervalMs: number | undefined, json: boolean): void {
+  const results: IosScaleResult[] = [];
+  if (!json) {
+    process.stdout.write(
+      `IOS growth: 625 nodes and 6,250 offered tx/s per shard, ${seconds} simulated s per size, one process each\n` +
+        `target (ios-paper-scale): 10,000 nodes, 3,600 s in <= 60 s wall = ${TARGET_WALL_PER_SIM_SECOND.toFixed(4)} s wall per simulated s, <= 2 GB\n` +
+        `${'nodes'.padStart(6)} ${'shards'.padStart(6)} ${'tx/s'.padStart(7)} ${'wall s'.padStart(8)} ${'events'.padStart(11)} ${'events/s'.padStart(9)} ` +
+        `${'ev/sim-s/shard'.padStart(14)} ${'wall/sim-s'.padStart(10)} ${'x target'.padStart(8)} ${'final tx'.padStart(10)} ${'peak RSS'.padStart(9)}\n`,
+    );
+  }
+  for (const nodes of sizes) {
+    const args = [process.argv[1]!, 'bench', '--ios-scale-child', String(nodes), '--ios-scale-seconds', String(seconds)];
+    if (batchIntervalMs !== undefined) args.push('--ios-scale-batch-ms', String(batchIntervalMs));
+    const child = spawnSync(process.execPath, [...process.execArgv, ...args], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
+    if (child.status !== 0) throw new Error(`ios-scale: the run at ${nodes} nodes failed (exit ${child.status ?? child.signal})`);
+    const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as IosScaleResult;
+    results.push(r);
+    if (!json) {
+      process.stdout.write(
+        `${String(r.nodes).padStart(6)} ${String(r.shards).padStart(6)} ${r.offeredTps.toLocaleString('en').padStart(7)} ${r.wallSeconds.toFixed(1).padStart(8)} ` +
+          `${r.events.toLocaleString('en').padStart(11)} ${Math.round(r.eventsPerSecond).toLocaleString('en').padStart(9)} ` +
+          `${Math.round(r.eventsPerSimSecondPerShard).toLocaleString('en').padStart(14)} ${r.wallPerSimSecond.toFixed(3).padStart(10)} ` +
+          `${r.slowerThanTarget.toFixed(0).padStart(8)} ${r.finalTx.toLocaleString('en').padStart(10)} ${`${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB`.padStart(9)}\n`,
+      );
+    }
+  }
+  if (json) process.stdout.write(JSON.stringify({ iosScale: { seconds, batchIntervalMs: batchIntervalMs ?? null, results } }, null, 2) + '\n');
 }

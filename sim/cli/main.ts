@@ -41,7 +41,8 @@ const cli = yargs(hideBin(process.argv))
   .version(false)
   .wrap(Math.min(110, process.stdout.columns ?? 110))
   .fail((msg, err) => {
-    if (err) exitOn(err);
+    // A `check` that returns a string fails with that string as `err`: a usage error, not an internal one.
+    if (err && typeof err !== 'string') exitOn(err);
     process.stderr.write(`shardsim: ${msg}\nRun "shardsim --help" or "shardsim <command> --help".\n`);
     process.exit(2);
   });

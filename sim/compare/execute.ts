@@ -8,7 +8,7 @@ import { secondsToUs } from '../kernel/time.js';
 import type { Summary } from '../metrics/summary.js';
 import type { RunSpec } from './plan.js';
 import { bucketSeries, finalizedRateFrom, type BucketSeries } from './series.js';
-import { deriveEpochs, deriveIdleWindows, systemIdleSeconds, type EpochWindow, type IdleWindow } from '../trace/derive.js';
+import { deriveEpochs, deriveIdleWindows, type EpochWindow, type IdleWindow } from '../trace/derive.js';
 
 /**
  * One run of a comparison: simulate, summarise, write its directory (summary.json, metrics.csv, the
@@ -51,11 +51,9 @@ export interface RunExtras {
   /** Epochs begun in the run ('epoch.start' events; Zilliqa: DS epochs); 0 for protocols without epochs. */
   readonly epochs: number;
   /**
-   * Seconds the whole system was idle by design ('idle.start'/'idle.end' with shard −1, e.g. Zilliqa's PoW
-   * window), overlaps counted once: sim/trace/derive.ts systemIdleSeconds, as the dashboard computes it.
+   * summary.idleSeconds / epochs: seconds the whole system was idle by design (Zilliqa's PoW window) per
+   * epoch begun; a protocol without epochs counts the run as one epoch.
    */
-  readonly idleSeconds: number;
-  /** idleSeconds / epochs; a protocol without epochs counts the run as one epoch. */
   readonly idleSecondsPerEpoch: number;
   /** Soft-confirmed transactions per simulated second (first confirmation, any level). */
   readonly confirmedTps: number;
@@ -117,7 +115,6 @@ export function executeRun(spec: RunSpec, opts: ExecuteOptions, clockMs: () => n
   const series = bucketSeries(events);
   const starts = deriveEpochs(events);
   const idle = deriveIdleWindows(events, run.endUs);
-  const idleSeconds = systemIdleSeconds(idle);
   const m = run.metrics;
   const latency: Record<LatencyLevel, LatencyQuantiles | null> = {
     confirm: quantiles(m.confirmLatencyUs),
@@ -137,8 +134,7 @@ export function executeRun(spec: RunSpec, opts: ExecuteOptions, clockMs: () => n
     bytesPerNode: round6(run.host.bytes / nodes),
     maxBytesPerNode: maxBytes,
     epochs: starts.length,
-    idleSeconds: round6(idleSeconds),
-    idleSecondsPerEpoch: round6(idleSeconds / Math.max(1, starts.length)),
+    idleSecondsPerEpoch: round6(summary.idleSeconds / Math.max(1, starts.length)),
     confirmedTps: summary.simulatedSeconds > 0 ? round6(m.confirmed / summary.simulatedSeconds) : 0,
     steadyFinalTps: nullableRound(finalizedRateFrom(series, secondsToUs(opts.warmupSeconds), run.endUs)),
     warmupSeconds: opts.warmupSeconds,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Kernel } from './kernel.js';
 import { RngRoot } from './rng.js';
@@ -169,6 +170,15 @@ describe('RngRoot', () => {
     expect(new RngRoot(10).keyedUniform('vrf:epoch:3:node:5')).not.toBe(v);
     expect(v).toBeGreaterThanOrEqual(0);
     expect(v).toBeLessThan(1);
+  });
+
+  it('keyedUniform is built from sha256(seed, 0x01, key): its first 20 bits, then bits 32-63, over 2^52', () => {
+    const r = new RngRoot(42);
+    for (let i = 0; i < 300; i++) {
+      const key = `pob:sample:${i % 7}:${i}:é${'x'.repeat(i % 40)}`;
+      const d = createHash('sha256').update(`42\u0001${key}`).digest();
+      expect(r.keyedUniform(key)).toBe(((d.readUInt32BE(0) >>> 12) * 4294967296 + d.readUInt32BE(4)) / 2 ** 52);
+    }
   });
 
   it('draws exponential and Poisson with the right means (within sampling error)', () => {

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * One seed forked into named streams (DESIGN §3, after ns-3's per-model streams): the stream called
@@ -94,12 +94,15 @@ export class RngRoot {
   /**
    * A keyed hash of the seed, for outcomes that a hash decides (VRF lotteries, permutations; DESIGN §4):
    * the result depends only on (seed, key), never on how many draws happened before.
-   * Returns a uniform number in [0, 1) built from the first 52 bits of sha256(seed ‖ key).
+   * Returns a uniform number in [0, 1) built from 52 bits of sha256(seed ‖ 0x01 ‖ key): its first 20 bits
+   * and its bits 32–63 (bits 20–31 are skipped; kept so that every run stays the same).
    */
   keyedUniform(key: string): number {
-    const d = createHash('sha256').update(`${this.seed}\u0001${key}`).digest();
-    const hi = d.readUInt32BE(0) >>> 12; // 20 bits
-    const lo = d.readUInt32BE(4); // 32 bits
+    // One-shot hash to hex: 2–3x faster than createHash().update().digest() (no Hash object, no Buffer),
+    // and this is called per member and block (PoB sampling) and per client batch (routing).
+    const h = hash('sha256', `${this.seed}\u0001${key}`, 'hex');
+    const hi = parseInt(h.slice(0, 5), 16); // the first 20 bits
+    const lo = parseInt(h.slice(8, 16), 16); // bits 32–63
     return (hi * 4294967296 + lo) / 4503599627370496; // 2^52
   }
 }

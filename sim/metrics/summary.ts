@@ -70,7 +70,7 @@ export const SummarySchema = z.strictObject({
   idleSeconds: z
     .number()
     .nonnegative()
-    .describe('seconds, after the first commit, in which transactions waited and none was committed (bucket resolution)'),
+    .describe('seconds in which the whole system processes no transaction by design (Zilliqa PoW windows until the DS block), from the trace\'s idle.start/idle.end; 0 for protocols without such windows'),
   finalityLagBlocks: z
     .strictObject({ p50: z.number().nonnegative(), p99: z.number().nonnegative() })
     .nullable()

@@ -65,6 +65,19 @@ describe('ios through the real host and network', () => {
     expect(a.invariants.checked).toBeGreaterThan(0);
     expect(a.invariants.violations).toBe(0);
   });
+
+  it('ios-paper-scale (10,000 nodes, 16 shards, 100,000 tx/s) at a short --until: same seed, same trace', () => {
+    const scenario = loadScenario('scenarios/ios-paper-scale.json');
+    const a = summarize(runScenario(scenario, { untilSeconds: 0.5 }), 0);
+    const b = summarize(runScenario(scenario, { untilSeconds: 0.5 }), 0);
+    expect(a.traceHash).toBe(b.traceHash);
+    expect(a.nodes).toBe(10_000);
+    expect(a.shards).toBe(16);
+    // 0.5 s of 100,000 tx/s: Poisson around 50,000 offered.
+    expect(a.tx.offered).toBeGreaterThan(48_000);
+    expect(a.tx.offered).toBeLessThan(52_000);
+    expect(a.invariants.violations).toBe(0);
+  });
 });
 
 describe('golden trace', () => {

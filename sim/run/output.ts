@@ -9,7 +9,7 @@ import { usToSeconds } from '../kernel/time.js';
 import type { RunResult } from './runner.js';
 import type { ProtocolInstance } from '../protocols/types.js';
 import { Histogram } from '../metrics/histogram.js';
-import { deriveEpochs } from '../trace/derive.js';
+import { deriveEpochs, deriveIdleWindows, systemIdleSeconds } from '../trace/derive.js';
 
 export type TraceFormat = 'columnar' | 'ndjson' | 'none';
 
@@ -33,8 +33,9 @@ export function summarize(run: RunResult, wallSeconds: number): Summary {
     crossShard: run.header.shards > 1 ? m.crossShard : null,
     // Epochs come from the trace (epoch.start / epoch.ready / shard.move), as the dashboard reads them.
     epochs: epochsOf(run),
-    // Idle = windows in which the protocol processes nothing by design (a PoW window); BFT has none.
-    idleSeconds: 0,
+    // Idle = windows in which the protocol processes nothing by design (Zilliqa's PoW window), from the
+    // trace's idle.start / idle.end, as the dashboard shades them; 0 for protocols without such windows.
+    idleSeconds: systemIdleSeconds(deriveIdleWindows(run.trace.events(), run.endUs)),
     finalityLagBlocks: finalityLag(run.host.instance),
     decentralization: { gini: gini(blocks), nakamoto: nakamoto(blocks) },
     invariants: addInvariants(m.invariants, protocolInvariants(run.host.instance)),

@@ -55,6 +55,15 @@ describe('scenario validation names every offending path', () => {
     expect(p.map((x) => x.path).sort()).toEqual(['(top level)', 'durationSeconds', 'nodes']);
   });
 
+  it('an IOS epoch too short for its TransEpoch transition is refused, naming the numbers', () => {
+    // 2,000 nodes in 4 shards: k = round(log2 500) = 9, ⌈500/9⌉ = 56 batches, 3 s apart: 168 s.
+    const ios = (epochSeconds: number) => ({ name: 't', durationSeconds: 10, nodes: 2000, shards: 4, protocol: { type: 'ios', epochSeconds } });
+    const p = problems(ios(120));
+    expect(p.map((x) => x.path)).toEqual(['protocol.epochSeconds']);
+    expect(p[0]!.message).toMatch(/56 batches of k = 9 .* up to 168 s/);
+    expect(() => parseScenario(ios(180))).not.toThrow();
+  });
+
   it('hashes equal experiments equally, whatever the key order or seed', () => {
     const a = parseScenario({ ...minimal, seed: 1 });
     const b = parseScenario({ protocol: { type: 'bft' }, nodes: 8, durationSeconds: 10, name: 't', seed: 2 });

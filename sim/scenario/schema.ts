@@ -500,6 +500,21 @@ export const ScenarioSchema = z
     if (s.protocol.type === 'zilliqa' && s.protocol.shardSizeToleranceLo >= s.protocol.shardSize) {
       ctx.addIssue({ code: 'custom', path: ['protocol', 'shardSizeToleranceLo'], message: `must be smaller than shardSize (${s.protocol.shardSize})` });
     }
+    if (s.protocol.type === 'ios') {
+      // TransEpoch must finish within the epoch: the next epoch's plan starts from this one's assignment.
+      // Worst case every member of a shard moves: ⌈(n/m)/k⌉ batches, the last starting that many Δ in.
+      const p = s.protocol;
+      const perShard = s.nodes / s.shards;
+      const k = Math.max(1, Math.round(Math.log(perShard) / Math.log(p.transEpoch.batchLogBase)));
+      const lastBatchS = (Math.ceil(perShard / k) * p.deltaMs) / 1000;
+      if (p.epochSeconds <= lastBatchS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['protocol', 'epochSeconds'],
+          message: `must exceed the TransEpoch transition: ${Math.ceil(perShard / k)} batches of k = ${k} validators, Δ = ${p.deltaMs} ms apart, take up to ${lastBatchS} s with ${s.nodes} nodes in ${s.shards} shards`,
+        });
+      }
+    }
     if (s.protocol.type === 'bft' && s.protocol.committeeSize !== undefined && s.protocol.committeeSize > s.nodes) {
       ctx.addIssue({
         code: 'custom',

@@ -3,10 +3,11 @@ import {
   TRACE_FORMAT,
   TRACE_SCHEMA_VERSION,
   TraceHeaderSchema,
+  type EventType,
   type TraceEvent,
   type TraceHeader,
 } from './schema.js';
-import { describeValue, eventProblem, fieldProblem, fieldsOf, isEventType, timeProblem } from './validate.js';
+import { describeValue, eventProblem, fieldProblem, fieldsOf, firstMisfit, isEventType, timeProblem } from './validate.js';
 
 /**
  * Trace reader, shared by the CLI and the dashboard, so it imports no Node module: it takes text that is
@@ -28,8 +29,32 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/**
+ * A trace checked but not yet turned into event objects: NDJSON gives its events, the columnar format its
+ * validated columns (one record per entry of `types`), so a reader that wants columns (columnar.ts, the
+ * dashboard's fast path) never builds one object per event. Both paths share every check and message.
+ */
+export type TraceDocument =
+  | { format: 'ndjson'; header: TraceHeader; events: TraceEvent[] }
+  | { format: 'columnar'; header: TraceHeader; body: CheckedBody };
+
+/** A columnar body whose every index, column length and value has been checked. */
+export interface CheckedBody {
+  types: EventType[];
+  order: readonly number[];
+  /** `columns[i][field]` for `types[i]`: `t` then the type's EVENT_FIELDS. */
+  columns: Record<string, unknown[]>[];
+}
+
 /** Parse a columnar JSON trace (`{"header","body"}`) or an NDJSON trace (header line, then one event per line). */
 export function parseTrace(text: string): ParsedTrace {
+  const doc = readTraceDocument(text);
+  if (doc.format === 'ndjson') return { header: doc.header, events: doc.events };
+  return { header: doc.header, events: eventsOfBody(doc.body) };
+}
+
+/** Check a trace in either format and return it as a TraceDocument; throws TraceFormatError saying what is wrong. */
+export function readTraceDocument(text: string): TraceDocument {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw new TraceFormatError('The trace is empty: the file has no header and no events.');
   if (text.charCodeAt(0) === 0x1f) {
@@ -39,7 +64,8 @@ export function parseTrace(text: string): ParsedTrace {
   const firstLine = firstNewline < 0 ? text : text.slice(0, firstNewline);
   const first = tryParse(firstLine);
   if (first.ok && isObject(first.value) && 'header' in first.value && !('body' in first.value)) {
-    return parseNdjsonLines(first.value, text, firstNewline);
+    const { header, events } = parseNdjsonLines(first.value, text, firstNewline);
+    return { format: 'ndjson', header, events };
   }
   // A single JSON document: the columnar format, on one line as written or pretty-printed by a tool.
   const restBlank = firstNewline < 0 || text.slice(firstNewline + 1).trim() === '';
@@ -53,9 +79,9 @@ export function parseTrace(text: string): ParsedTrace {
   if (!isObject(doc.value)) throw new TraceFormatError('The trace is JSON but not an object with "header" and "body".');
   if (!('header' in doc.value)) throw new TraceFormatError('The trace has no "header": this is not a shardsim trace.');
   const header = parseHeader(doc.value['header']);
-  const events = parseColumnarBody(doc.value['body']);
-  checkEventCount(header, events.length, false);
-  return { header, events };
+  const body = checkColumnarBody(doc.value['body']);
+  checkEventCount(header, body.order.length, false);
+  return { format: 'columnar', header, body };
 }
 
 type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
@@ -178,7 +204,7 @@ function canonicalCopy(ev: Record<string, unknown>): TraceEvent {
   return out as unknown as TraceEvent;
 }
 
-function parseColumnarBody(body: unknown): TraceEvent[] {
+function checkColumnarBody(body: unknown): CheckedBody {
   if (!isObject(body)) throw new TraceFormatError('The trace has no "body" object: the columnar file is incomplete.');
   const { types, order, columns } = body;
   if (!Array.isArray(types)) throw new TraceFormatError('body.types must be an array of event type names.');
@@ -202,11 +228,17 @@ function parseColumnarBody(body: unknown): TraceEvent[] {
   for (const k of Object.keys(columns)) {
     if (!types.includes(k)) throw new TraceFormatError(`body.columns has columns for "${k}", which body.types does not list.`);
   }
+  return { types: types as EventType[], order: order as number[], columns: cols };
+}
+
+/** One event object per entry of body.order, in order. */
+function eventsOfBody(body: CheckedBody): TraceEvent[] {
+  const { types, order, columns: cols } = body;
   const cursor = new Array<number>(types.length).fill(0);
   const events = new Array<TraceEvent>(order.length);
   for (let i = 0; i < order.length; i++) {
-    const ti = order[i] as number;
-    const type = types[ti] as TraceEvent['type'];
+    const ti = order[i]!;
+    const type = types[ti]!;
     const c = cols[ti]!;
     const row = cursor[ti]!++;
     const ev: Record<string, unknown> = { t: c['t']![row], type };
@@ -233,9 +265,10 @@ function checkColumns(type: TraceEvent['type'], raw: unknown, expected: number):
         `Column length mismatch: event type "${type}" field "${f}" has ${col.length} values, but body.order lists ${expected} "${type}" events.`,
       );
     }
-    for (let r = 0; r < col.length; r++) {
+    const r = firstMisfit(col, f === 't' ? 'time' : fields[f]!);
+    if (r >= 0) {
       const problem = f === 't' ? timeProblem(col[r]) : fieldProblem(type, f, col[r], fields[f]!);
-      if (problem) throw new TraceFormatError(`body.columns["${type}"]["${f}"][${r}]: ${problem}.`);
+      throw new TraceFormatError(`body.columns["${type}"]["${f}"][${r}]: ${problem}.`);
     }
     out[f] = col;
   }

@@ -34,6 +34,31 @@ export function fitsKind(v: unknown, kind: FieldKind): boolean {
   }
 }
 
+/**
+ * Index of the first value in `col` that does not fit `kind` ('time' = a valid `t`), or -1. One tight loop
+ * per kind: the columnar reader checks millions of values, and only the first misfit needs a message.
+ */
+export function firstMisfit(col: readonly unknown[], kind: FieldKind | 'time'): number {
+  const n = col.length;
+  switch (kind) {
+    case 'time':
+      for (let i = 0; i < n; i++) if (!Number.isSafeInteger(col[i]) || (col[i] as number) < 0) return i;
+      return -1;
+    case 'int':
+      for (let i = 0; i < n; i++) if (!Number.isSafeInteger(col[i])) return i;
+      return -1;
+    case 'num':
+      for (let i = 0; i < n; i++) if (!Number.isFinite(col[i])) return i;
+      return -1;
+    case 'str':
+      for (let i = 0; i < n; i++) if (typeof col[i] !== 'string') return i;
+      return -1;
+    case 'bool':
+      for (let i = 0; i < n; i++) if (typeof col[i] !== 'boolean') return i;
+      return -1;
+  }
+}
+
 const KIND_WORDS: Record<FieldKind, string> = {
   int: 'an integer',
   num: 'a finite number',

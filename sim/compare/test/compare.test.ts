@@ -158,6 +158,7 @@ describe('shardsim compare', () => {
         expect(value(p, seed, 'messages_per_node')).toBe(x.messagesPerNode);
         expect(value(p, seed, 'bytes_per_node')).toBe(x.bytesPerNode);
         expect(value(p, seed, 'idle_seconds_per_epoch')).toBe(x.idleSecondsPerEpoch);
+        expect(x.idleSecondsPerEpoch).toBeCloseTo(s.idleSeconds / Math.max(1, x.epochs), 5);
         checked++;
       }
     }

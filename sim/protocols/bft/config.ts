@@ -2,6 +2,7 @@ import type { BftConfig, CpuConfig } from '../../scenario/schema.js';
 import type { NodeId } from '../types.js';
 import type { BlockSource, BlockValidator } from './extensions.js';
 import type { Topology } from './messages.js';
+import type { CommitteeCache } from './tree.js';
 
 /** How a BftReplica is built. Everything after `txSizeBytes` is an optional hook (extensions.ts). */
 export interface BftReplicaConfig {
@@ -26,6 +27,8 @@ export interface BftReplicaConfig {
   /** Decided height and view to start from (a committee that continues a chain: continueWith). Default 0. */
   readonly startHeight?: number;
   readonly startView?: number;
+  /** Share Committee objects with the other replicas built with this cache (memory only; see CommitteeCache). */
+  readonly committees?: CommitteeCache;
 }
 
 /** A block this replica committed as leader, with its CoSi signer counts. */

@@ -41,7 +41,6 @@ export abstract class ReplicaCore implements CosiRoot {
   protected readonly sizes: WireSizes;
   protected readonly cosi: CosiNode;
   protected readonly proposer: Proposer;
-  protected readonly others: NodeId[];
   protected readonly viewTimeoutUs: Micros;
   protected readonly config: BftReplicaConfig;
   protected readonly validator: BlockValidator | null;
@@ -61,6 +60,7 @@ export abstract class ReplicaCore implements CosiRoot {
   protected prepared: BlockRef | null = null;
   protected readonly watch: LeaderWatch;
   protected readonly votes = new ViewChangeVotes();
+  private others_: NodeId[] | null = null;
 
   constructor(config: BftReplicaConfig) {
     this.config = config;
@@ -72,13 +72,14 @@ export abstract class ReplicaCore implements CosiRoot {
     this.self = config.self;
     this.params = config.params;
     this.cpu = config.cpu;
-    this.committee = new Committee(config.members, config.params.treeBranching);
+    this.committee = config.committees
+      ? config.committees.get(config.members, config.params.treeBranching)
+      : new Committee(config.members, config.params.treeBranching);
     if (this.committee.memberIndex(this.self) < 0) throw new Error(`BftReplica: node ${this.self} is not a member`);
     this.sizes = new WireSizes(this.committee.n, config.params.headerBytes, config.params.signatureBytes, config.txSizeBytes);
     const maxTxs = Math.floor((config.params.maxBlockBytes - config.params.headerBytes) / config.txSizeBytes);
     if (maxTxs < 1) throw new Error('BftReplica: maxBlockBytes leaves no room for one transaction');
     this.cosi = new CosiNode(this.self, this.committee, this.sizes, this.cpu, msToUs(config.params.phaseTimeoutMs), this, this.validator);
-    this.others = config.members.filter((m) => m !== this.self);
     this.viewTimeoutUs = msToUs(config.params.viewChangeTimeoutMs);
     const source = config.source ?? new MempoolSource(new Mempool());
     this.proposer = new Proposer(this.self, this.sizes, maxTxs, msToUs(config.params.blockIntervalMs), this.viewTimeoutUs, source);
@@ -88,6 +89,11 @@ export abstract class ReplicaCore implements CosiRoot {
 
   get view(): number {
     return this.view_;
+  }
+
+  /** The other members, for the leader's multicasts; built on first use (most members never lead). */
+  protected get others(): readonly NodeId[] {
+    return (this.others_ ??= this.config.members.filter((m) => m !== this.self));
   }
   /** Last decided height known to this replica. */
   get height(): number {

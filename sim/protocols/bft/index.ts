@@ -2,6 +2,7 @@ import { NO_EFFECTS } from '../types.js';
 import type { NodeId, ProtocolDefinition, ProtocolEnv, ProtocolInstance, ProtocolNode } from '../types.js';
 import type { BftMsg, BftTimer } from './messages.js';
 import { BftReplica } from './replica.js';
+import { CommitteeCache } from './tree.js';
 
 /**
  * The single-committee BFT protocol (`protocol.type = "bft"`): nodes 0 … committeeSize−1 (default all)
@@ -13,7 +14,7 @@ export { BftReplica } from './replica.js';
 export type { BftReplicaConfig, BftStats, CommittedBlock } from './replica.js';
 export type { BftMsg, BftTimer, BlockRef, Phase, RoundKey, Topology } from './messages.js';
 export { WireSizes } from './messages.js';
-export { Committee, CosiGraph } from './tree.js';
+export { Committee, CommitteeCache, CosiGraph } from './tree.js';
 export { Mempool } from './mempool.js';
 // Hooks for composite protocols (IOS's normal league); unused by `protocol.type = "bft"`.
 export { MempoolSource, committedEvent, reconfigBytes, rotateToLead } from './extensions.js';
@@ -29,9 +30,10 @@ export function createBftInstance(env: ProtocolEnv): ProtocolInstance<BftMsg, Bf
   if (params.type !== 'bft') throw new Error(`bft: scenario protocol is "${params.type}"`);
   const size = Math.min(params.committeeSize ?? env.nodeCount, env.nodeCount);
   const members: NodeId[] = Array.from({ length: size }, (_, i) => i);
+  const committees = new CommitteeCache();
   const replicas = members.map(
     (self) =>
-      new BftReplica({ self, members, shard: 0, params, cpu: env.scenario.cpu, txSizeBytes: env.scenario.workload.txSizeBytes }),
+      new BftReplica({ self, members, shard: 0, params, cpu: env.scenario.cpu, txSizeBytes: env.scenario.workload.txSizeBytes, committees }),
   );
   const nodes: ProtocolNode<BftMsg, BftTimer>[] = [];
   for (let i = 0; i < env.nodeCount; i++) nodes.push(replicas[i] ?? inertNode);

@@ -36,6 +36,26 @@ export class CosiGraph {
   }
 }
 
+/**
+ * Committees shared by the replicas of one protocol instance. A Committee is immutable and depends only on
+ * (members, branching), yet every member built its own — each with an Int32Array over the node-id space, so
+ * 16 shards of 625 at 10,000 nodes held ~400 MB of identical indexes, and every reconfiguration rebuilt
+ * them. Keyed by the members array's identity: the members of one committee are built from the same array
+ * (the shard's list, the reconfiguration block's list, the Join's), so a lookup needs no hashing; another
+ * array with the same members gets its own (equal) Committee, which changes nothing but memory.
+ */
+export class CommitteeCache {
+  private readonly byMembers = new WeakMap<readonly NodeId[], Map<number, Committee>>();
+
+  get(members: readonly NodeId[], treeBranching: number): Committee {
+    let byBranching = this.byMembers.get(members);
+    if (!byBranching) this.byMembers.set(members, (byBranching = new Map()));
+    let c = byBranching.get(treeBranching);
+    if (!c) byBranching.set(treeBranching, (c = new Committee(members, treeBranching)));
+    return c;
+  }
+}
+
 /** The committee's graphs for both topologies and the mapping between node ids and positions. */
 export class Committee {
   readonly n: number;

@@ -125,5 +125,7 @@ export function dsBlockEvents(
     if (role !== before.roles[v] || shard !== before.shardOf[v]) events.push({ type: 'shard.member', node: v, shard, epoch: plan.epoch, role });
   }
   events.push({ type: 'idle.end', shard: -1, epoch: plan.epoch, reason: 'pow' });
+  // The shards are formed: the DS epoch's transition is over (summary.epochs, sim/trace/derive.ts).
+  events.push({ type: 'epoch.ready', epoch: plan.epoch });
   return { events, traced };
 }

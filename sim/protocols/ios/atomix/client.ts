@@ -161,9 +161,9 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
             end: b,
             inputShards: seg.inputShards,
             outputShards: seg.outputShards,
-            acc: Array.from({ length: k }, () => new IntervalSet()),
-            rej: Array.from({ length: k }, () => new IntervalSet()),
-            accProofs: Array.from({ length: k }, () => []),
+            acc: intervalSets(k),
+            rej: intervalSets(k),
+            accProofs: emptyLists(k),
             rejProofs: [],
             resolved: new IntervalSet(),
           };
@@ -344,6 +344,19 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
       out.push({ kind: 'send', to, msg, sizeBytes: this.cfg.sizes.of(msg) });
     }
   }
+}
+
+// Plain loops: Array.from({ length }, fn) was most of a batch's initialize time at 10,000 nodes.
+function intervalSets(k: number): IntervalSet[] {
+  const out: IntervalSet[] = [];
+  for (let i = 0; i < k; i++) out.push(new IntervalSet());
+  return out;
+}
+
+function emptyLists(k: number): ProofRef[][] {
+  const out: ProofRef[][] = [];
+  for (let i = 0; i < k; i++) out.push([]);
+  return out;
 }
 
 /** `ranges` minus the ids in `set`. */

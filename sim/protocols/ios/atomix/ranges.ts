@@ -154,20 +154,26 @@ export class IntervalSet {
 /**
  * Values attached to disjoint id intervals (who drives a range, which client piece owns it). Entries are
  * kept sorted by start; overlapping entries are not merged, a new entry must not overlap a live one.
+ *
+ * Entries live at indices [head, length) of the arrays: deleting whole entries at the front (the common
+ * case: ranges are resolved roughly in the order they were added, e.g. by lock timeouts) only moves `head`,
+ * and the dead prefix is cut off once it is the larger part, so a first-in first-out use costs O(1)
+ * amortised per entry instead of a splice of every live entry.
  */
 export class RangeMap<V> {
   private starts: number[] = [];
   private ends: number[] = [];
-  private vals: V[] = [];
+  private vals: (V | undefined)[] = [];
+  private head = 0;
 
   get length(): number {
-    return this.starts.length;
+    return this.starts.length - this.head;
   }
 
   set(s: number, e: number, v: V): void {
     if (s >= e) return;
     const n = this.starts.length;
-    if (n === 0 || s >= this.ends[n - 1]!) {
+    if (n === this.head || s >= this.ends[n - 1]!) {
       this.starts.push(s);
       this.ends.push(e);
       this.vals.push(v);
@@ -210,15 +216,28 @@ export class RangeMap<V> {
       }
       j++;
     }
-    if (j > k) {
-      this.starts.splice(k, j - k, ...ks);
-      this.ends.splice(k, j - k, ...ke);
-      this.vals.splice(k, j - k, ...kv);
+    if (j === k) return;
+    if (k === this.head && ks.length === 0) {
+      // Whole entries at the front: drop them by moving the head (release the values for the GC).
+      for (let i = k; i < j; i++) this.vals[i] = undefined;
+      this.head = j;
+      if (this.head >= 64 && 2 * this.head >= this.starts.length) this.compact();
+      return;
     }
+    this.starts.splice(k, j - k, ...ks);
+    this.ends.splice(k, j - k, ...ke);
+    this.vals.splice(k, j - k, ...kv);
+  }
+
+  private compact(): void {
+    this.starts.splice(0, this.head);
+    this.ends.splice(0, this.head);
+    this.vals.splice(0, this.head);
+    this.head = 0;
   }
 
   private firstEndAbove(x: number): number {
-    let lo = 0;
+    let lo = this.head;
     let hi = this.starts.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;

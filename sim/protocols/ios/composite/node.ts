@@ -51,6 +51,8 @@ export class IosNode implements ProtocolNode<L, L> {
   /** The shard this node belongs to under the latest assignment it acted on. */
   private shard_: number;
   private data: EpochData;
+  /** The next epoch's data, known from rnd_e before its boundary; it takes over at the boundary. */
+  private next: EpochData | null = null;
   /** Per shard: nodes that left it (their batch started) / bootstrapped joiners announced to it. */
   private readonly leaving = new Map<number, Set<NodeId>>();
   private readonly joining = new Map<number, Set<NodeId>>();
@@ -374,6 +376,12 @@ export class IosNode implements ProtocolNode<L, L> {
       return;
     }
     if (timer.kind === 'boundary') {
+      // The epoch changes here, not when rnd_e arrived: the previous transition's last batches (which may
+      // start after rnd_e is known) still belong to the previous plan.
+      if (this.next && this.next.epoch === timer.epoch) {
+        this.data = this.next;
+        this.next = null;
+      }
       const d = this.data;
       if (d.epoch !== timer.epoch) return;
       this.world.currentEpoch = Math.max(this.world.currentEpoch, d.epoch);
@@ -409,9 +417,9 @@ export class IosNode implements ProtocolNode<L, L> {
   /** rnd_e is known here: read the assignment and the plan, arm the boundary and batch timers. */
   private onRandomness(now: Micros, ev: Extract<EdsLocalEvent, { type: 'randomness' }>, out: Out): void {
     const epoch = ev.epoch;
-    if (epoch <= this.data.epoch) return;
-    const data = this.world.epochData(epoch, ev.rnd, this.data, now, ev.leader, ev.view);
-    this.data = data;
+    if (epoch <= (this.next ?? this.data).epoch) return;
+    const data = this.world.epochData(epoch, ev.rnd, this.next ?? this.data, now, ev.leader, ev.view);
+    this.next = data;
     this.ownTimer(data.startUs - now, { kind: 'boundary', epoch }, epoch, out);
     const plan = data.plan!;
     if (plan.moves.length === 0 && this.world.moveReady(epoch, 0)) {

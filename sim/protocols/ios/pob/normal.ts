@@ -47,6 +47,11 @@ export interface NormalConfig {
   readonly gen?: number;
   readonly startHeight?: number;
   readonly startView?: number;
+  /**
+   * Called after a step that changed this member's committee generation, view or replica (ShardLeagues
+   * keeps its whole-run leader view from it instead of rescanning every member per client batch).
+   */
+  readonly onLeadershipChange?: () => void;
 }
 
 type Out = Effect<PobMsg, PobTimer>[];
@@ -71,22 +76,32 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
   /** Per signer, this epoch: transactions finalised, and invalid ones among them (undetected). */
   private readonly history = new Map<NodeId, { txs: number; bad: number }>();
   private readonly chain: ServiLedger;
-  /** Blocks decided this epoch, and up to which one each committee member's validation credit is in `chain`. */
+  /**
+   * Blocks decided this epoch, and up to which one each committee member's validation credit is in `chain`:
+   * `creditedAll` for every member except those in `creditedExcept` (a member credited alone, i.e. a
+   * producer). Crediting the whole committee (ledger, reconfiguration) resets it to one number, so a
+   * member holds O(producers) entries instead of one per committee member (625 per node at paper scale).
+   */
   private decided = 0;
-  private readonly credited = new Map<NodeId, number>();
+  private creditedAll = 0;
+  private readonly creditedExcept = new Map<NodeId, number>();
+  /** Membership test for `members` (position lookup), built when `members` changes. */
+  private isMember: (id: NodeId) => boolean;
+  private readonly onLeadershipChange: (() => void) | undefined;
 
   constructor(config: NormalConfig) {
     const ctx = config.ctx;
     this.self = config.self;
     this.ctx = ctx;
     this.chain = config.ledger;
+    this.onLeadershipChange = config.onLeadershipChange;
     this.sizes = new PobSizes(ctx.league.headerBytes, ctx.league.signatureBytes, ctx.txSizeBytes);
     this.source = new MergeSource(this.sizes, (now) => this.refreshMode(now));
     this.league = new Set(ctx.believable.filter((b) => !this.chain.isSlashed(b)));
     this.mode_ = ctx.mode;
     const members = config.members === undefined ? ctx.normal : config.members;
     this.members = members ?? [];
-    for (const m of this.members) this.credited.set(m, 0);
+    this.isMember = membershipOf(this.members, ctx);
     this.bft = new ReconfigurableReplica({
       self: config.self,
       members,
@@ -101,12 +116,13 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
       emitCommits: false,
       startHeight: config.startHeight ?? 0,
       startView: config.startView ?? 0,
+      committees: ctx.committees,
     });
   }
 
   /** The chain state (stake, Servi, contribution, behaviour) as this member derived it from decided blocks. */
   get ledger(): ServiLedger {
-    for (const m of this.members) this.credit(m);
+    this.creditAll();
     return this.chain;
   }
 
@@ -216,7 +232,15 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
   /** Step the BFT replica and handle what it tells us. */
   private runBft(now: Micros, input: Input<PobMsg, PobTimer>, out: Out): void {
     const bftInput = input as Parameters<ReconfigurableReplica['step']>[1];
-    for (const e of this.bft.step(now, bftInput)) {
+    const gen = this.bft.gen;
+    const replica = this.bft.replica;
+    const view = replica?.view ?? -1;
+    const effects = this.bft.step(now, bftInput);
+    // The replica is only ever stepped here, so this sees every change of (generation, view, replica).
+    if (this.onLeadershipChange && (this.bft.gen !== gen || this.bft.replica !== replica || (replica?.view ?? -1) !== view)) {
+      this.onLeadershipChange();
+    }
+    for (const e of effects) {
       if (e.kind === 'local') {
         const ev = e.event as BftCommitted | BftReconfigured;
         if (ev.type === 'bftCommitted') this.onFinalBlock(ev, out);
@@ -269,7 +293,7 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     }
     // The members that validated the block earn Servi (lazily, see credit); its producer's is cleared.
     this.decided++;
-    if (this.credited.has(ev.proposer)) this.credit(ev.proposer);
+    if (this.isMember(ev.proposer)) this.credit(ev.proposer);
     else this.chain.contribute(ev.proposer, 1);
     this.chain.clear(ev.proposer);
     const newlySlashed = [...convicted].filter((s) => this.chain.slash(s));
@@ -323,21 +347,33 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
 
   /** Apply member m's validation credit: serviPerBlock and one contribution per block decided since. */
   private credit(m: NodeId): void {
-    const since = this.credited.get(m) ?? 0;
+    const since = this.creditedExcept.get(m) ?? this.creditedAll;
     const blocks = this.decided - since;
-    this.credited.set(m, this.decided);
+    this.creditedExcept.set(m, this.decided);
     if (blocks <= 0) return;
     this.chain.issue(m, blocks * this.ctx.pob.serviPerBlock);
     this.chain.contribute(m, blocks);
   }
 
+  /** credit(m) for every member, in member order; then all of them are credited up to `decided`. */
+  private creditAll(): void {
+    for (const m of this.members) {
+      const blocks = this.decided - (this.creditedExcept.get(m) ?? this.creditedAll);
+      if (blocks <= 0) continue;
+      this.chain.issue(m, blocks * this.ctx.pob.serviPerBlock);
+      this.chain.contribute(m, blocks);
+    }
+    this.creditedAll = this.decided;
+    this.creditedExcept.clear();
+  }
+
   /** A new committee: credit the old one up to the switch; newcomers earn from the switch on. */
   private onReconfigured(ev: BftReconfigured): void {
-    for (const m of this.members) this.credit(m);
+    // Every old member is credited up to `decided`, and the newcomers start there: one number for all.
+    this.creditAll();
     const next = ev.member ? ev.members : [];
-    for (const m of next) if (!this.members.includes(m)) this.credited.set(m, this.decided);
-    for (const m of this.members) if (!next.includes(m)) this.credited.delete(m);
     this.members = next;
+    this.isMember = membershipOf(next, this.ctx);
   }
 
   private historyOf(signer: NodeId): { txs: number; bad: number } {
@@ -348,4 +384,15 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     }
     return h;
   }
+}
+
+/** O(1) membership of a committee list: the shard's shared Committee index if there is one, else a Set. */
+function membershipOf(members: readonly NodeId[], ctx: PobShardContext): (id: NodeId) => boolean {
+  if (members.length === 0) return () => false;
+  if (ctx.committees) {
+    const c = ctx.committees.get(members, ctx.league.treeBranching);
+    return (id) => c.memberIndex(id) >= 0;
+  }
+  const set = new Set(members);
+  return (id) => set.has(id);
 }

@@ -2,6 +2,7 @@ import { msToUs } from '../../../kernel/time.js';
 import type { Micros } from '../../../kernel/time.js';
 import type { BftConfig, CpuConfig, IosConfig } from '../../../scenario/schema.js';
 import type { NodeId, ProtocolNode, TxSet } from '../../types.js';
+import { CommitteeCache } from '../../bft/tree.js';
 import { BelievableNode } from './believable.js';
 import { planLeagues } from './league.js';
 import type { LeaguePlan } from './league.js';
@@ -51,11 +52,38 @@ export interface ShardLeaguesConfig {
   readonly startView?: number;
 }
 
+/** A Map that counts its changes (set, delete, clear), so a cache derived from its contents can tell it is stale. */
+class CountingMap<K, V> extends Map<K, V> {
+  changes = 0;
+  override set(key: K, value: V): this {
+    this.changes++;
+    return super.set(key, value);
+  }
+  override delete(key: K): boolean {
+    this.changes++;
+    return super.delete(key);
+  }
+  override clear(): void {
+    this.changes++;
+    super.clear();
+  }
+}
+
 export class ShardLeagues {
   readonly ctx: PobShardContext;
   readonly plan: LeaguePlan;
   readonly believableNodes = new Map<NodeId, BelievableNode>();
-  readonly normalNodes = new Map<NodeId, NormalNode>();
+  readonly normalNodes: Map<NodeId, NormalNode> = new CountingMap<NodeId, NormalNode>();
+  /**
+   * leaderNode's scan result (the member with the highest (generation, view), first in map order) and what
+   * it was computed from: bumped by every normal member whose generation, view or replica changed
+   * (NormalConfig.onLeadershipChange), and the map's own change count. Same answer as a scan every call.
+   */
+  private leadershipChanges = 0;
+  private readonly bumpLeadership = (): void => {
+    this.leadershipChanges++;
+  };
+  private scanned: { leadership: number; map: number; best: NormalNode | null } = { leadership: -1, map: -1, best: null };
   /** ctx.believable: the epoch-0 league plus the validators the league refresh added (README "Leagues"). */
   private readonly believableList: NodeId[];
   private readonly malicious: (node: NodeId) => boolean;
@@ -85,6 +113,7 @@ export class ShardLeagues {
       believable: (this.believableList = [...this.plan.believable]),
       normal: this.plan.normal,
       mode: this.plan.mode,
+      committees: new CommitteeCache(),
     };
     const malicious = (this.malicious =
       config.malicious ?? ((n: NodeId) => config.keyed(`pob:malicious:${config.epoch}:${n}`) < pob.maliciousBelievableFraction));
@@ -94,7 +123,10 @@ export class ShardLeagues {
     }
     for (const self of this.plan.normal) {
       const ledger = config.ledger.clone();
-      this.normalNodes.set(self, new NormalNode({ self, ctx: this.ctx, ledger, startHeight: config.startHeight ?? 0, startView: view }));
+      this.normalNodes.set(
+        self,
+        new NormalNode({ self, ctx: this.ctx, ledger, startHeight: config.startHeight ?? 0, startView: view, onLeadershipChange: this.bumpLeadership }),
+      );
     }
   }
 
@@ -104,7 +136,7 @@ export class ShardLeagues {
    */
   addJoiner(self: NodeId, ledger: ServiLedger): NormalNode {
     if (this.nodeFor(self)) throw new Error(`pob: node ${self} is already in shard ${this.ctx.shard}`);
-    const node = new NormalNode({ self, ctx: this.ctx, ledger: ledger.clone(), members: null });
+    const node = new NormalNode({ self, ctx: this.ctx, ledger: ledger.clone(), members: null, onLeadershipChange: this.bumpLeadership });
     this.normalNodes.set(self, node);
     return node;
   }
@@ -151,6 +183,15 @@ export class ShardLeagues {
    * (generation, view) any normal member has installed; null if that node is not in this shard's leagues.
    */
   leaderNode(): NormalNode | null {
+    const mapChanges = (this.normalNodes as CountingMap<NodeId, NormalNode>).changes;
+    const s = this.scanned;
+    const best = s.leadership === this.leadershipChanges && s.map === mapChanges ? s.best : this.scanLeadership(mapChanges);
+    const r = best?.bft.replica;
+    return r ? (this.normalNodes.get(r.committee.leaderOf(r.view)) ?? null) : null;
+  }
+
+  /** The normal member with the highest installed (generation, view), the first in map order on a tie. */
+  private scanLeadership(mapChanges: number): NormalNode | null {
     let best: NormalNode | null = null;
     let bestGen = -1;
     let bestView = -1;
@@ -163,8 +204,8 @@ export class ShardLeagues {
         bestView = r.view;
       }
     }
-    const r = best?.bft.replica;
-    return r ? (this.normalNodes.get(r.committee.leaderOf(r.view)) ?? null) : null;
+    this.scanned = { leadership: this.leadershipChanges, map: mapChanges, best };
+    return best;
   }
 
   /** The leader's view of the leagues. */

@@ -3,7 +3,7 @@ import type { NodeId, TxSet } from '../../types.js';
 import type { BlockSource, SourceBlock } from '../../bft/extensions.js';
 import { Mempool } from '../../bft/mempool.js';
 import { EMPTY_TXS, concatTxs, partitionTxs } from './txsets.js';
-import { partKey } from './types.js';
+import { PartSet } from './partset.js';
 import type { MsbHeaderItem, OptimisticBlock, PobBlockMeta, PobSizes } from './types.js';
 
 /**
@@ -20,8 +20,8 @@ export class MergeSource implements BlockSource {
   private queue: OptimisticBlock[] = [];
   private queuedTxs = 0;
   /** Blocks queued at this node at some point, or finalised by a decided block. */
-  private readonly known = new Set<string>();
-  private readonly finalised = new Set<string>();
+  private readonly known = new PartSet();
+  private readonly finalised = new PartSet();
   private header: MsbHeaderItem | null = null;
 
   constructor(
@@ -39,18 +39,15 @@ export class MergeSource implements BlockSource {
 
   /** Queue an optimistic block; false for a duplicate. */
   offer(block: OptimisticBlock): boolean {
-    const key = partKey(block.signer, block.seq);
-    if (this.known.has(key)) return false;
-    this.known.add(key);
+    if (!this.known.add(block.signer, block.seq)) return false;
     this.queue.push(block);
     this.queuedTxs += block.txs.count;
     return true;
   }
 
   markFinalised(signer: NodeId, seq: number): void {
-    const key = partKey(signer, seq);
-    this.finalised.add(key);
-    this.known.add(key);
+    this.finalised.add(signer, seq);
+    this.known.add(signer, seq);
   }
 
   /**
@@ -73,7 +70,7 @@ export class MergeSource implements BlockSource {
     let count = 0;
     while (this.queue.length > 0) {
       const p = this.queue[0]!;
-      if (!this.finalised.has(partKey(p.signer, p.seq))) {
+      if (!this.finalised.has(p.signer, p.seq)) {
         if (count + p.txs.count > maxTxs) break;
         parts.push(p);
         count += p.txs.count;
@@ -92,7 +89,7 @@ export class MergeSource implements BlockSource {
     const meta = block.meta as PobBlockMeta | undefined;
     if (!meta) return;
     if (meta.msb) this.header = meta.msb;
-    const back = meta.parts.filter((p) => !this.finalised.has(partKey(p.signer, p.seq)));
+    const back = meta.parts.filter((p) => !this.finalised.has(p.signer, p.seq));
     this.queue = [...back, ...this.queue];
     for (const p of back) this.queuedTxs += p.txs.count;
     if (meta.direct.count > 0) this.direct.putBack(meta.direct);
@@ -116,8 +113,7 @@ export class MergeSource implements BlockSource {
     this.queue = [];
     this.queuedTxs = 0;
     this.direct.clear();
-    this.known.clear();
-    for (const k of this.finalised) this.known.add(k);
+    this.known.copyFrom(this.finalised);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { BftConfig, CpuConfig } from '../../../scenario/schema.js';
 import type { NodeId, TxSet } from '../../types.js';
 import { ENVELOPE_BYTES, HASH_BYTES } from '../../bft/messages.js';
 import type { GenMsg, GenTimer } from '../../bft/reconfig.js';
+import type { CommitteeCache } from '../../bft/tree.js';
 import type { SamplingMode } from './sampling.js';
 import type { PobParams } from './score.js';
 
@@ -95,6 +96,8 @@ export interface PobShardContext {
   readonly believable: readonly NodeId[];
   readonly normal: readonly NodeId[];
   readonly mode: LeagueMode;
+  /** Committee objects shared by the shard's normal-league replicas (bft/tree.ts CommitteeCache; memory only). */
+  readonly committees?: CommitteeCache;
 }
 
 /** `local` notes PoB nodes emit for their composite. */

@@ -75,6 +75,54 @@ describe('RangeMap', () => {
     ]);
     expect(() => m.set(25, 26, 'x')).toThrow(/overlaps/);
   });
+
+  it('matches a per-id array under appends, front deletions (which only move its head), cuts and inserts', () => {
+    const rng = new RngRoot(11).stream('rangemap');
+    const n = 4000;
+    const owner = new Array<number>(n).fill(-1); // the model: the value of each id, −1 for none
+    const m = new RangeMap<number>();
+    let next = 0; // ids are appended in order, like pieces of client batches
+    let oldest = 0;
+    for (let op = 0; op < 3000; op++) {
+      const u = rng.next();
+      if (u < 0.45 && next < n - 20) {
+        const len = 1 + Math.floor(rng.next() * 8);
+        m.set(next, next + len, op);
+        for (let i = next; i < next + len; i++) owner[i] = op;
+        next += len + (rng.next() < 0.3 ? 1 : 0);
+      } else if (u < 0.85) {
+        // Delete from the front: whole entries, the first-in first-out case.
+        const e = Math.min(next, oldest + 1 + Math.floor(rng.next() * 10));
+        m.delete(oldest, e);
+        for (let i = oldest; i < e; i++) owner[i] = -1;
+        oldest = e;
+      } else if (u < 0.95) {
+        // Cut anywhere, possibly through entries.
+        const s = Math.floor(rng.next() * next);
+        const e = s + 1 + Math.floor(rng.next() * 6);
+        m.delete(s, e);
+        for (let i = s; i < e; i++) owner[i] = -1;
+      } else {
+        // Insert into a hole before the end.
+        const i = Math.floor(rng.next() * next);
+        if (owner[i] === -1) {
+          m.set(i, i + 1, op);
+          owner[i] = op;
+        }
+      }
+      if (op % 50 === 0 || op > 2950) {
+        const got = new Array<number>(n).fill(-1);
+        let entries = 0;
+        m.forEachOverlap(0, n, (a, b, v) => {
+          entries++;
+          for (let i = a; i < b; i++) got[i] = v;
+        });
+        expect(got).toEqual(owner);
+        expect(m.length).toBe(entries);
+      }
+    }
+    expect(oldest).toBeGreaterThan(1000); // the head moved through many entries (and compacted)
+  });
 });
 
 describe('SegmentTable', () => {
