@@ -19,7 +19,7 @@ export const TINY = {
   durationSeconds: 15,
   nodes: 24,
   shards: 2,
-  protocol: { type: 'ios', epochSeconds: 8 },
+  protocol: { type: 'ios', epochSeconds: 10 },
   workload: { offeredTps: 40, doubleSpendFraction: 0.02 },
   compare: {
     protocols: ['ios', 'dpos', 'iost-mainnet', 'zilliqa'],
