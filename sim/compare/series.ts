@@ -19,7 +19,7 @@ export interface BucketSeries {
 /** The 'metrics.bucket' series as columns, in bucket order. */
 export function bucketSeries(events: readonly AnyEvent[]): BucketSeries {
   const s: BucketSeries = { t: [], lengthUs: [], offered: [], confirmed: [], finalized: [] };
-  for (const b of metricsBuckets(events as never)) {
+  for (const b of metricsBuckets(events)) {
     s.t.push(b.t);
     s.lengthUs.push(b.lengthUs);
     s.offered.push(b.offered);
