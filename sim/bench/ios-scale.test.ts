@@ -3,8 +3,8 @@ import { loadScenario } from '../scenario/load.js';
 import { IOS_SCALE_SIZES, iosScaleScenario } from './ios-scale.js';
 
 describe('iosScaleScenario', () => {
-  it('keeps 625 nodes and 6,250 tx/s per shard and is ios-default in everything but size and duration', () => {
-    const base = loadScenario('scenarios/ios-default.json');
+  it('keeps 625 nodes and 6,250 tx/s per shard and is ios-paper-scale in everything but size and duration', () => {
+    const base = loadScenario('scenarios/ios-paper-scale.json');
     const shapes = IOS_SCALE_SIZES.map((nodes) => {
       const s = iosScaleScenario({ nodes, seconds: 20 });
       expect([s.protocol, s.network, s.cpu, s.output]).toEqual([base.protocol, base.network, base.cpu, base.output]);

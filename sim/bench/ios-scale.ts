@@ -7,7 +7,7 @@ import { runScenario } from '../run/runner.js';
  * the project's `ios-paper-scale` target is 10,000 nodes, one simulated hour, ≤ 60 s wall and ≤ 2 GB on one
  * core). Each size keeps the paper's per-shard shape — 625 validators and 6,250 offered tx/s per shard — so
  * nodes/shards/load grow together: 2,500/4/25,000, 5,000/8/50,000, 10,000/16/100,000. Everything else is
- * ios-default's (120 s epochs, 1% double spends, schema defaults), so a size differs from the paper-scale
+ * scenarios/ios-paper-scale.json's (600 s epochs, 1,000,000 accounts, 1% double spends, schema defaults), so a size differs from the paper-scale
  * scenario only in `durationSeconds`: a short run here is the first seconds of that run.
  *
  * `clock` (ms) and `maxRss` (bytes) are injected so this module reads neither; the CLI runs each size in
@@ -41,9 +41,11 @@ export function iosScaleScenario(o: IosScaleOptions): Scenario {
       durationSeconds: o.seconds,
       nodes: o.nodes,
       shards,
-      protocol: { type: 'ios', epochSeconds: 120 },
+      // As scenarios/ios-paper-scale.json: a 625-node shard's transition (70 batches, Δ apart) needs > 210 s.
+      protocol: { type: 'ios', epochSeconds: 600 },
       workload: {
         offeredTps: TPS_PER_SHARD * shards,
+        accounts: 1_000_000,
         doubleSpendFraction: 0.01,
         ...(o.batchIntervalMs !== undefined ? { batchIntervalMs: o.batchIntervalMs } : {}),
       },
