@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
 import type { ColumnarTrace } from '../../sim/trace/columnar.js';
 import { LoadError, fetchTrace, traceFromFile, type Timings } from './load/trace.js';
-import { defaultSelection, groupsOf, parseResultsIndex, resultsUrl, type ResultsIndex, type RunEntry } from './load/results-index.js';
+import { defaultSelection, groupsOf, onePerProtocol, parseResultsIndex, resultsUrl, seedsOf, type ResultsIndex, type RunEntry } from './load/results-index.js';
 import { buildRunModel, type RunModel } from './model/run.js';
 import { Clock } from './ui/clock.js';
 import { RunView } from './ui/runview.js';
@@ -147,7 +147,12 @@ function openSelection(value: string, push: boolean): void {
   if (!index || value === '') return;
   const [kind, ...rest] = value.split(':');
   const name = rest.join(':');
-  const runs = kind === 'group' ? index.runs.filter((r) => r.group === name) : index.runs.filter((r) => r.id === name);
+  // `group:NAME` or `group:NAME@SEED`: one run per protocol (onePerProtocol), the lowest seed by default.
+  const at = name.lastIndexOf('@');
+  const groupName = kind === 'group' && at > 0 ? name.slice(0, at) : name;
+  const seed = kind === 'group' && at > 0 ? Number(name.slice(at + 1)) : null;
+  const runs =
+    kind === 'group' ? onePerProtocol(index.runs.filter((r) => r.group === groupName), seed) : index.runs.filter((r) => r.id === name);
   if (push) {
     const url = new URL(location.href);
     url.searchParams.delete('group');
@@ -167,9 +172,10 @@ function fillSelect(idx: ResultsIndex): void {
   if (named.length) {
     const og = sel.append('optgroup').attr('label', 'Comparisons');
     for (const [g, runs] of named) {
-      og.append('option')
-        .attr('value', `group:${g}`)
-        .text(`${g} — ${runs.map((r) => protocolTitle(r.protocol)).join(' vs ')}`);
+      const title = `${g} — ${onePerProtocol(runs).map((r) => protocolTitle(r.protocol)).join(' vs ')}`;
+      const seeds = seedsOf(runs);
+      og.append('option').attr('value', `group:${g}`).text(seeds.length > 1 ? `${title} (seed ${seeds[0]})` : title);
+      for (const sd of seeds.slice(1)) og.append('option').attr('value', `group:${g}@${sd}`).text(`${title} (seed ${sd})`);
     }
   }
   const og = sel.append('optgroup').attr('label', 'Runs');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSelection, groupsOf, parseResultsIndex, resultsUrl } from './results-index.js';
+import { defaultSelection, groupsOf, onePerProtocol, parseResultsIndex, resultsUrl, seedsOf } from './results-index.js';
 
 const run = (id: string, group: string | null) => ({
   id,
@@ -14,6 +14,14 @@ const run = (id: string, group: string | null) => ({
 const index = (runs: ReturnType<typeof run>[]) => ({ format: 'shardsim-results-index', version: 1, runs });
 
 describe('results index', () => {
+  it('a comparison opens one run per protocol: the lowest seed, or the seed asked for', () => {
+    const r = (protocol: string, seed: number) => ({ ...run(`${protocol}/seed-${seed}`, 'g'), protocol, seed });
+    const runs = parseResultsIndex(index([r('dpos', 2), r('dpos', 1), r('ios', 3), r('ios', 1), r('ios', 2), r('zilliqa', 3)])).runs;
+    expect(seedsOf(runs)).toEqual([1, 2, 3]);
+    expect(onePerProtocol(runs).map((x) => x.id)).toEqual(['dpos/seed-1', 'ios/seed-1', 'zilliqa/seed-3']);
+    expect(onePerProtocol(runs, 2).map((x) => x.id)).toEqual(['dpos/seed-2', 'ios/seed-2', 'zilliqa/seed-3']);
+  });
+
   it('groups runs and picks the group asked for, else the newest group, else the newest run', () => {
     const idx = parseResultsIndex(index([run('a', null), run('b', 'g1'), run('c', 'g1'), run('d', 'g2'), run('e', null)]));
     expect([...groupsOf(idx).entries()].map(([g, rs]) => [g, rs.map((r) => r.id)])).toEqual([

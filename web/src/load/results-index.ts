@@ -48,6 +48,25 @@ export function groupsOf(index: ResultsIndex): Map<string | null, RunEntry[]> {
   return out;
 }
 
+/** The seeds of a group's runs, ascending. */
+export function seedsOf(runs: readonly RunEntry[]): number[] {
+  return [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b);
+}
+
+/**
+ * The runs of a comparison to show side by side: one per protocol (in the group's order), the one with
+ * `seed`, or the lowest seed when none is asked. A compare of 4 protocols × 3 seeds opens 4 columns, not 12.
+ */
+export function onePerProtocol(runs: readonly RunEntry[], seed: number | null = null): RunEntry[] {
+  const byProtocol = new Map<string, RunEntry>();
+  for (const r of runs) {
+    const had = byProtocol.get(r.protocol);
+    const better = !had || (seed !== null ? r.seed === seed && had.seed !== seed : r.seed < had.seed);
+    if (better) byProtocol.set(r.protocol, r);
+  }
+  return [...byProtocol.values()];
+}
+
 /** What to open first: the group asked for, else the newest group (the last one in the index), else the newest run. */
 export function defaultSelection(index: ResultsIndex, wantedGroup: string | null): { group: string } | { run: string } | null {
   if (wantedGroup !== null && index.runs.some((r) => r.group === wantedGroup)) return { group: wantedGroup };
