@@ -55,19 +55,21 @@ beforeAll(async () => {
   nodes = doc.header.nodes;
   const mv = doc.body.columns['shard.move']!;
   moves = mv['startUs']!.map((s, i) => ({ startUs: s, readyUs: mv['readyUs']![i]! }));
-  const entry = (id: string, group: string | null) => ({
+  const entry = (id: string, group: string | null, protocol = 'ios') => ({
     id,
     dir: 'ios-e2e',
     scenario: 'ios-e2e',
-    protocol: 'ios',
+    protocol,
     seed: 1,
     trace: 'ios-e2e/trace.columnar.json.gz',
     summary: 'ios-e2e/summary.json',
     group,
   });
+  // The comparison group lists the one trace twice under two protocol names: a group opens one run per
+  // protocol (web/src/load/results-index.ts onePerProtocol), as compare writes one per protocol and seed.
   writeFileSync(
     join(results, 'index.json'),
-    JSON.stringify({ format: 'shardsim-results-index', version: 1, runs: [entry('ios-e2e', null), entry('ios-a', 'compare-e2e'), entry('ios-b', 'compare-e2e')] }),
+    JSON.stringify({ format: 'shardsim-results-index', version: 1, runs: [entry('ios-e2e', null), entry('ios-a', 'compare-e2e'), entry('ios-b', 'compare-e2e', 'ios-variant')] }),
   );
   // Damaged inputs, as a user might pick them.
   files['truncated'] = join(tmp, 'truncated.columnar.json.gz');
