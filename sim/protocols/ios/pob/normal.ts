@@ -142,6 +142,11 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     this.bft.reconfigure(members);
   }
 
+  /** Atomix commit records for the leader's next block: their bytes are added to its size. */
+  carryBytes(bytes: number): void {
+    this.source.carry(bytes);
+  }
+
   /** MSB (../msb): the leader proposes this header as its next block, alone. */
   queueMsbHeader(header: MsbHeaderItem): void {
     this.source.queueHeader(header);

@@ -23,6 +23,7 @@ export class MergeSource implements BlockSource {
   private readonly known = new PartSet();
   private readonly finalised = new PartSet();
   private header: MsbHeaderItem | null = null;
+  private carried = 0;
 
   constructor(
     private readonly sizes: PobSizes,
@@ -58,6 +59,14 @@ export class MergeSource implements BlockSource {
     this.header = header;
   }
 
+  /**
+   * Records the composite puts into this leader's next block besides transactions (Atomix's unlock-to-commit
+   * records with their proofs, atomix/output.ts): their bytes ride in the block's size.
+   */
+  carry(bytes: number): void {
+    this.carried += bytes;
+  }
+
   take(maxTxs: number, now: Micros): SourceBlock | null {
     if (this.header) {
       const msb = this.header;
@@ -79,9 +88,11 @@ export class MergeSource implements BlockSource {
       this.queuedTxs -= p.txs.count;
     }
     const direct = this.direct.take(maxTxs - count) ?? EMPTY_TXS;
-    if (parts.length === 0 && direct.count === 0) return null;
-    const meta: PobBlockMeta = { parts, direct, detected: [] };
-    return { txs: concatTxs([...parts.map((p) => p.txs), direct]), extraBytes: parts.length * this.sizes.partOverhead, meta };
+    if (parts.length === 0 && direct.count === 0 && this.carried === 0) return null;
+    const carriedBytes = this.carried;
+    this.carried = 0;
+    const meta: PobBlockMeta = { parts, direct, detected: [], ...(carriedBytes > 0 ? { carriedBytes } : {}) };
+    return { txs: concatTxs([...parts.map((p) => p.txs), direct]), extraBytes: parts.length * this.sizes.partOverhead + carriedBytes, meta };
   }
 
   /** A block given up before anyone prepared it: its parts go back to the front, its direct transactions too. */
@@ -89,6 +100,7 @@ export class MergeSource implements BlockSource {
     const meta = block.meta as PobBlockMeta | undefined;
     if (!meta) return;
     if (meta.msb) this.header = meta.msb;
+    this.carried += meta.carriedBytes ?? 0;
     const back = meta.parts.filter((p) => !this.finalised.has(p.signer, p.seq));
     this.queue = [...back, ...this.queue];
     for (const p of back) this.queuedTxs += p.txs.count;

@@ -34,6 +34,8 @@ export interface PobBlockMeta {
   readonly direct: TxSet;
   /** Signers a fraud proof convicted in this block's prepare round (BlockValidator.amend). */
   readonly detected: readonly NodeId[];
+  /** Bytes of foreign records the block carries (Atomix commit records, MergeSource.carry). */
+  readonly carriedBytes?: number;
   /** A micro state block header (../msb): the block carries only it (MergeSource.queueHeader). */
   readonly msb?: MsbHeaderItem;
 }
