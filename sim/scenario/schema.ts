@@ -505,6 +505,7 @@ export const ScenarioSchema = z
       // Worst case every member of a shard moves: ⌈(n/m)/k⌉ batches, the last starting that many Δ in.
       const p = s.protocol;
       const perShard = s.nodes / s.shards;
+      // transepoch/plan.ts swapBatchSize, restated: the schema module stays free of protocol code.
       const k = Math.max(1, Math.round(Math.log(perShard) / Math.log(p.transEpoch.batchLogBase)));
       const lastBatchS = (Math.ceil(perShard / k) * p.deltaMs) / 1000;
       if (p.epochSeconds <= lastBatchS) {

@@ -30,6 +30,18 @@ function lap(timings: Timings | undefined, phase: string, since: number): number
   return now;
 }
 
+/** Parse the decompressed text; a format problem becomes a LoadError naming the source, in the reader's words. */
+function parseExplained(source: string, text: string, timings: Timings | undefined, since: number): ColumnarTrace {
+  try {
+    const trace = parseColumnarTrace(text);
+    lap(timings, 'parse+check', since);
+    return trace;
+  } catch (e) {
+    if (e instanceof TraceFormatError) throw new LoadError(source, e.message);
+    throw new LoadError(source, `the trace could not be read (${e instanceof Error ? e.message : String(e)}).`);
+  }
+}
+
 export async function traceFromBytes(source: string, bytes: Uint8Array, timings?: Timings): Promise<ColumnarTrace> {
   let t = performance.now();
   let raw = bytes;
@@ -44,14 +56,7 @@ export async function traceFromBytes(source: string, bytes: Uint8Array, timings?
   t = lap(timings, 'gunzip', t);
   const text = new TextDecoder('utf-8').decode(raw);
   t = lap(timings, 'decode', t);
-  try {
-    const trace = parseColumnarTrace(text);
-    lap(timings, 'parse+check', t);
-    return trace;
-  } catch (e) {
-    if (e instanceof TraceFormatError) throw new LoadError(source, e.message);
-    throw new LoadError(source, `the trace could not be read (${e instanceof Error ? e.message : String(e)}).`);
-  }
+  return parseExplained(source, text, timings, t);
 }
 
 /** Thrown out of a wrapped stream when the network, not the decompressor, failed. */
@@ -123,14 +128,7 @@ export async function fetchTrace(url: string, source: string, timings?: Timings)
   t = lap(timings, gz ? 'fetch+gunzip+decode' : 'fetch+decode', t);
   const text = parts.join('');
   parts.length = 0;
-  try {
-    const trace = parseColumnarTrace(text);
-    lap(timings, 'parse+check', t);
-    return trace;
-  } catch (e) {
-    if (e instanceof TraceFormatError) throw new LoadError(source, e.message);
-    throw new LoadError(source, `the trace could not be read (${e instanceof Error ? e.message : String(e)}).`);
-  }
+  return parseExplained(source, text, timings, t);
 }
 
 export async function traceFromFile(file: File, timings?: Timings): Promise<ColumnarTrace> {
