@@ -16,7 +16,7 @@ describe('iosScaleScenario', () => {
       [5000, 8, 50_000, 20],
       [10000, 16, 100_000, 20],
     ]);
-    expect(iosScaleScenario({ nodes: 625, seconds: 5, batchIntervalMs: 100 }).workload.batchIntervalMs).toBe(100);
+    expect(iosScaleScenario({ nodes: 625, seconds: 5, batchIntervalMs: 250 }).workload.batchIntervalMs).toBe(250);
   });
 
   it('rejects a node count that is not a multiple of 625', () => {

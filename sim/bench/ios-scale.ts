@@ -42,11 +42,12 @@ export function iosScaleScenario(o: IosScaleOptions): Scenario {
       nodes: o.nodes,
       shards,
       // As scenarios/ios-paper-scale.json: a 625-node shard's transition (70 batches, Δ apart) needs > 210 s.
-      protocol: { type: 'ios', epochSeconds: 600 },
+      protocol: { type: 'ios', epochSeconds: 600, pob: { announce: 'short-ids' } },
       workload: {
         offeredTps: TPS_PER_SHARD * shards,
         accounts: 1_000_000,
         doubleSpendFraction: 0.01,
+        batchIntervalMs: 100,
         ...(o.batchIntervalMs !== undefined ? { batchIntervalMs: o.batchIntervalMs } : {}),
       },
     },

@@ -87,6 +87,13 @@ export interface ProtocolInstance<M, T> {
   readonly nodes: readonly ProtocolNode<M, T>[];
   /** Which node receives the client batch of transactions; returns -1 to drop (no live entry). */
   entryNode(txs: TxSet, now: Micros): NodeId;
+  /**
+   * Optional: the client-side grouping of one interval's batches (one per route). Batches with the same
+   * key are handed to one entry node as one set (their ranges joined, in route order), e.g. IOS groups by
+   * input shard so one Atomix lock request per shard and interval carries every route of it. Without it
+   * each route's batch goes to its own entry node.
+   */
+  clientGroupOf?(batch: { readonly route: number; readonly inputShard: number }): number;
   /** Number of shards the protocol runs (1 for unsharded protocols). */
   readonly shards: number;
   /** The protocol's own invariant checks (e.g. Atomix's atomicity), added to summary.invariants. */

@@ -6,6 +6,7 @@ import { Host } from '../protocols/host.js';
 import { protocolFor } from '../protocols/registry.js';
 import type { ProtocolInstance } from '../protocols/types.js';
 import { Workload } from '../workload/workload.js';
+import { groupClientBatches } from './client-groups.js';
 import { MetricsCollector } from '../metrics/collector.js';
 import { TraceRecorder } from '../trace/recorder.js';
 import { TRACE_FORMAT, TRACE_SCHEMA_VERSION, type TraceHeader, type TraceLevel } from '../trace/schema.js';
@@ -75,12 +76,23 @@ export function runScenario(scenario: Scenario, opts: RunOptions = {}): RunResul
 
   scheduleFaults(kernel, host, network, scenario, endUs);
 
-  // Client batches: one kernel event per batch interval, one batch (one book segment) per route in it.
+  // Client batches: one kernel event per batch interval, one batch (one book segment) per route in it;
+  // a protocol with clientGroupOf gets the batches of one group joined (client-groups.ts).
+  const groupOf = instance.clientGroupOf?.bind(instance);
   const evBatch = kernel.register(() => {
-    for (const batch of workload.batchesEndingAt(kernel.now)) {
-      metrics.offered(batch.count, kernel.now, batch.cross ? batch.count : 0);
-      const entry = instance.entryNode(batch.txs, kernel.now);
-      if (entry >= 0) host.step(entry, { kind: 'txs', txs: batch.txs });
+    const batches = workload.batchesEndingAt(kernel.now);
+    if (groupOf) {
+      for (const batch of batches) metrics.offered(batch.count, kernel.now, batch.cross ? batch.count : 0);
+      for (const txs of groupClientBatches(batches, groupOf)) {
+        const entry = instance.entryNode(txs, kernel.now);
+        if (entry >= 0) host.step(entry, { kind: 'txs', txs });
+      }
+    } else {
+      for (const batch of batches) {
+        metrics.offered(batch.count, kernel.now, batch.cross ? batch.count : 0);
+        const entry = instance.entryNode(batch.txs, kernel.now);
+        if (entry >= 0) host.step(entry, { kind: 'txs', txs: batch.txs });
+      }
     }
     if (kernel.now + workload.intervalUs <= endUs) kernel.after(workload.intervalUs, evBatch);
   });

@@ -170,6 +170,13 @@ export const IosParams = z.strictObject({
       sampleProbability: z.number().min(0).max(1).default(0.1).describe('p: the normal league re-validates each transaction with this probability'),
       optimisticBlockMs: z.number().positive().default(500).describe('a believable validator seals a block this often'),
       optimisticBlockMaxTx: z.int().positive().default(2000),
+      announce: z
+        .enum(['transactions', 'short-ids'])
+        .default('transactions')
+        .describe(
+          "what the normal leader's prepare Announcement carries per transaction: the whole transaction (ByzCoin's block), or a short id, the members holding the bodies already (BIP 152 compact blocks; spreading the bodies is not charged)",
+        ),
+      shortIdBytes: z.int().positive().default(6).describe("bytes per transaction with announce 'short-ids' (BIP 152's SipHash short ids are 6 bytes)"),
       serviPerBlock: z.number().nonnegative().default(1).describe('Servi issued for each contribution (a sealed block, a validation)'),
       maliciousBelievableFraction: z.number().min(0).max(1).default(0).describe('fraction of believable validators that sign invalid transactions'),
     })

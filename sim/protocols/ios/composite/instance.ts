@@ -25,6 +25,9 @@ export function createIosInstance(env: ProtocolEnv): IosInstance {
     world,
     iosNodes,
     entryNode: (txs, now) => entryNode(world, txs, now),
+    // One client batch per input shard and interval: one entry validator takes it, and the cross-shard part
+    // is one Atomix ticket with one lock request (README "Client batches").
+    clientGroupOf: (batch) => batch.inputShard,
     ...(atomix ? { invariants: () => atomix.summary() } : {}),
     storage: () => storageOf(world),
   };

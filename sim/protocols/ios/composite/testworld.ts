@@ -26,7 +26,7 @@ export interface IosRun {
   readonly events: number;
 }
 
-export function iosScenario(overrides: Partial<ScenarioInput> & { protocol?: Record<string, unknown> } = {}): Scenario {
+export function iosScenario(overrides: Omit<Partial<ScenarioInput>, 'protocol'> & { protocol?: Record<string, unknown> } = {}): Scenario {
   const { protocol, ...rest } = overrides;
   return ScenarioSchema.parse({
     name: 'ios-composite-test',
@@ -71,6 +71,7 @@ export function runIos(scenario: Scenario, seed = scenario.seed): IosRun {
           return entry;
         },
         ...(created.invariants ? { invariants: () => created.invariants!() } : {}),
+        ...(created.clientGroupOf ? { clientGroupOf: created.clientGroupOf } : {}),
       };
       return observed;
     },

@@ -109,7 +109,7 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
       shard: ctx.shard,
       params: ctx.league,
       cpu: ctx.cpu,
-      txSizeBytes: ctx.txSizeBytes,
+      txSizeBytes: ctx.blockTxBytes,
       source: this.source,
       validator: new SampleValidator(config.self, ctx, this.sizes),
       emitLocal: true,

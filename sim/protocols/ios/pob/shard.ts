@@ -93,7 +93,8 @@ export class ShardLeagues {
     const league: BftConfig = { type: 'bft', ...config.ios.league };
     const key = `pob:league:${config.epoch}:${config.shard}`;
     this.plan = planLeagues(config.members, config.ledger, pob, config.keyed, key);
-    const maxTxs = Math.floor((league.maxBlockBytes - league.headerBytes) / config.txSizeBytes);
+    const blockTxBytes = pob.announce === 'short-ids' ? pob.shortIdBytes : config.txSizeBytes;
+    const maxTxs = Math.floor((league.maxBlockBytes - league.headerBytes) / blockTxBytes);
     if (this.plan.mode === 'two-league' && pob.optimisticBlockMaxTx > maxTxs) {
       throw new Error(`pob: an optimistic block (${pob.optimisticBlockMaxTx} txs) does not fit a league block (${maxTxs} txs)`);
     }
@@ -104,6 +105,7 @@ export class ShardLeagues {
       league,
       cpu: config.cpu,
       txSizeBytes: config.txSizeBytes,
+      blockTxBytes,
       keyed: config.keyed,
       isBad: config.isBad,
       sampling: config.sampling ?? 'independent',

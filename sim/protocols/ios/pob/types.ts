@@ -83,6 +83,11 @@ export interface PobShardContext {
   readonly league: BftConfig;
   readonly cpu: CpuConfig;
   readonly txSizeBytes: number;
+  /**
+   * Bytes a transaction adds to a normal-league block on the wire: txSizeBytes, or pob.shortIdBytes with
+   * pob.announce 'short-ids' (README "Announcement"). Also what the block cap counts.
+   */
+  readonly blockTxBytes: number;
   /** A keyed uniform of the run's seed (RngRoot.keyedUniform): sampling and routing outcomes. */
   readonly keyed: (key: string) => number;
   /** The workload's verdict on a transaction (invalid or double spend). */
