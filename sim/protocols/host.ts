@@ -5,6 +5,7 @@ import type { TraceRecorder } from '../trace/recorder.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import type { TraceEvent } from '../trace/schema.js';
 import type { Effect, Input, NodeId, ProtocolInstance, ProtocolNode } from './types.js';
+import { computeTreeCast, computeTreeRound, type TreePort } from './tree-round.js';
 
 type AnyEffect = Effect<unknown, unknown>;
 
@@ -79,6 +80,21 @@ export class Host {
     this.evDeferred = kernel.register((node, p) => this.onDeferred(node, p as Deferred));
   }
 
+  /**
+   * What round fidelity (tree-round.ts) uses: the network's send, counted like any message (not traced at
+   * the messages level: its sends are for future times); the CPU queue read, not reserved; liveness now.
+   */
+  private readonly port: TreePort = {
+    send: (from, to, sizeBytes, atUs) => {
+      if (from === to) return atUs;
+      this.messages++;
+      this.bytes += sizeBytes;
+      return this.net.send(from, to, sizeBytes, atUs);
+    },
+    cpuStart: (node, atUs) => Math.max(atUs, this.cpuFreeAt[node]!),
+    isUp: (node) => this.up[node] === 1,
+  };
+
   /** Give `input` to a live node and carry out what it returns. */
   step(node: NodeId, input: Input<unknown, unknown>): void {
     if (this.up[node] !== 1) return;
@@ -133,6 +149,20 @@ export class Host {
           break;
         case 'gossip':
           this.startGossip(node, e.msg, e.sizeBytes, e.group);
+          break;
+        case 'treeRound': {
+          const result = computeTreeRound(e.spec, now, this.port);
+          e.spec.result = result;
+          this.kernel.schedule(Math.max(now, result.atUs), this.evTimer, node, {
+            timer: e.timer,
+            incarnation: this.incarnation[node]!,
+          } satisfies TimerPayload);
+          break;
+        }
+        case 'treeCast':
+          for (const d of computeTreeCast(e.spec, now, e.sizeBytes, this.port)) {
+            this.kernel.schedule(d.atUs, this.evDeliver, e.spec.nodes[d.pos]!, { from: d.from, msg: e.msg, gossip: -1 } satisfies Envelope);
+          }
           break;
         case 'timer':
           this.kernel.schedule(now + Math.max(0, Math.round(e.afterUs)), this.evTimer, node, {

@@ -1,3 +1,4 @@
+import type { TreeCastSpec, TreeRoundSpec } from './tree-round.js';
 import type { Micros } from '../kernel/time.js';
 import type { RngRoot, RngStream } from '../kernel/rng.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -40,6 +41,14 @@ export type Effect<M, T> =
   | { readonly kind: 'gossip'; readonly msg: M; readonly sizeBytes: number; readonly group?: readonly NodeId[] }
   /** Fire `timer` after `afterUs`. Timers are never cancelled: they carry their view/height and a stale one is ignored. */
   | { readonly kind: 'timer'; readonly afterUs: Micros; readonly timer: T }
+  /**
+   * Round fidelity (tree-round.ts): the host computes a whole aggregation round over a tree (the message
+   * down, each member's work, the aggregates up) in one pass from the same upload queues, latency draws
+   * and CPU costs, writes `spec.result` and fires `timer` at this node when the root has the aggregate.
+   */
+  | { readonly kind: 'treeRound'; readonly spec: TreeRoundSpec; readonly timer: T }
+  /** Round fidelity: the host relays `msg` down a tree (tree-round.ts) and delivers it to every member reached. */
+  | { readonly kind: 'treeCast'; readonly spec: TreeCastSpec; readonly msg: M; readonly sizeBytes: number }
   /** Occupy this node's CPU; effects after it in the same list happen when the CPU work is done. */
   | { readonly kind: 'cpu'; readonly us: Micros }
   /** Transactions reach a confirmation level (counted once per level in the metrics). */

@@ -116,10 +116,34 @@ export const BftParams = z.strictObject({
     .describe('a replica suspects the leader after this much silence, ms; must exceed blockIntervalMs + phaseTimeoutMs/2'),
   headerBytes: z.int().positive().default(200),
   signatureBytes: z.int().positive().default(64),
+  fidelity: z
+    .enum(['message', 'round'])
+    .default('message')
+    .describe(
+      "'message': every CoSi message is an event; 'round': the host computes each CoSi round and the Decide's relay in one pass over the tree from the same upload queues, latency draws and CPU costs (bft/README \"Fidelity\": statistically the same, not byte for byte)",
+    ),
 });
 
 /** The normal league's committee is a `bft` committee; its parameters without the type tag. */
-const LeagueBft = BftParams.omit({ type: true, committeeSize: true });
+/**
+ * The normal league's committee: bft's parameters with the league's own defaults, field by field, so a
+ * scenario that sets one league field keeps the league defaults of the others (a whole-object default
+ * would fall back to bft's 8 s phase timeout as soon as any field is given).
+ */
+const LeagueBft = BftParams.omit({ type: true, committeeSize: true }).extend({
+  maxBlockBytes: z.int().positive().default(2_000_000).describe('block size cap, bytes'),
+  blockIntervalMs: z.number().nonnegative().default(2000).describe('minimum time between proposals'),
+  phaseTimeoutMs: z
+    .number()
+    .positive()
+    .default(30000)
+    .describe('a CoSi round (tree, then star fallback) must reach a quorum within this, ms (a 625-member shard on 2019 uplinks)'),
+  viewChangeTimeoutMs: z
+    .number()
+    .positive()
+    .default(60000)
+    .describe('a replica suspects the leader after this much silence, ms; must exceed blockIntervalMs + phaseTimeoutMs/2'),
+});
 
 /**
  * IOS (IOST whitepaper, refs/iost-whitepaper-en.md; DESIGN §6). The paper names mechanisms, not numbers:
@@ -181,12 +205,7 @@ export const IosParams = z.strictObject({
       maliciousBelievableFraction: z.number().min(0).max(1).default(0).describe('fraction of believable validators that sign invalid transactions'),
     })
     .prefault({}),
-  league: LeagueBft.prefault({
-    maxBlockBytes: 2_000_000,
-    blockIntervalMs: 2000,
-    phaseTimeoutMs: 30000,
-    viewChangeTimeoutMs: 60000,
-  }),
+  league: LeagueBft.prefault({}),
   atomix: z
     .strictObject({
       lockTimeoutMs: z.number().positive().default(60000).describe('a client that sees no proof by then unlocks to abort'),

@@ -79,7 +79,7 @@ export abstract class ReplicaCore implements CosiRoot {
     this.sizes = new WireSizes(this.committee.n, config.params.headerBytes, config.params.signatureBytes, config.txSizeBytes);
     const maxTxs = Math.floor((config.params.maxBlockBytes - config.params.headerBytes) / config.txSizeBytes);
     if (maxTxs < 1) throw new Error('BftReplica: maxBlockBytes leaves no room for one transaction');
-    this.cosi = new CosiNode(this.self, this.committee, this.sizes, this.cpu, msToUs(config.params.phaseTimeoutMs), this, this.validator);
+    this.cosi = new CosiNode(this.self, this.committee, this.sizes, this.cpu, msToUs(config.params.phaseTimeoutMs), this, this.validator, config.params.fidelity);
     this.viewTimeoutUs = msToUs(config.params.viewChangeTimeoutMs);
     const source = config.source ?? new MempoolSource(new Mempool());
     this.proposer = new Proposer(this.self, this.sizes, maxTxs, msToUs(config.params.blockIntervalMs), this.viewTimeoutUs, source);
@@ -147,6 +147,7 @@ export abstract class ReplicaCore implements CosiRoot {
     const block = this.inflight!.block;
     this.proposer.lastLeaderMsgUs = this.now;
     this.sawProgress();
+    this.noteComputedRound();
     this.cosi.announce({ view: this.view_, height: block.height, phase, topology }, block, out);
   }
 
@@ -159,8 +160,10 @@ export abstract class ReplicaCore implements CosiRoot {
       const a = this.validator.amend(f.block, evidence);
       f.block = { ...f.block, meta: a.meta };
       out.push({ kind: 'cpu', us: Math.ceil(a.cpuUs) });
+      this.noteComputedRound();
       return this.cosi.challenge(out, evidence);
     }
+    this.noteComputedRound();
     this.cosi.challenge(out);
   }
 
@@ -205,9 +208,17 @@ export abstract class ReplicaCore implements CosiRoot {
       kind: 'trace',
       event: { type: 'block.commit', node: this.self, shard: this.shard, height: b.height, view: this.view_, txCount: b.txs.count, level: 'final' },
     });
-    const msg: BftMsg = { type: 'decide', view: this.view_, topology, block: b, signers: commitSigners };
-    const children = this.committee.childrenOf(this.self, this.view_, topology);
-    if (children.length > 0) out.push({ kind: 'multicast', to: children, msg, sizeBytes: this.sizes.of(msg) });
+    if (this.params.fidelity === 'round') {
+      // The host relays it down the commit round's graph (tree-round.ts); each member verifies, then relays.
+      const msg: BftMsg = { type: 'decide', view: this.view_, topology, block: b, signers: commitSigners, cast: true };
+      const graph = this.committee.graph(topology);
+      const spec = { nodes: this.committee.positions(this.view_), branching: graph.branching, relayUs: Math.ceil(this.cpu.verifyUs) };
+      if (this.committee.n > 1) out.push({ kind: 'treeCast', spec, msg, sizeBytes: this.sizes.of(msg) });
+    } else {
+      const msg: BftMsg = { type: 'decide', view: this.view_, topology, block: b, signers: commitSigners };
+      const children = this.committee.childrenOf(this.self, this.view_, topology);
+      if (children.length > 0) out.push({ kind: 'multicast', to: children, msg, sizeBytes: this.sizes.of(msg) });
+    }
     if (this.emitLocal) out.push({ kind: 'local', event: committedEvent(this.shard, b, this.view_, true) });
     this.proposer.lastLeaderMsgUs = this.now;
     this.sawProgress();
@@ -242,7 +253,7 @@ export abstract class ReplicaCore implements CosiRoot {
     if (msg.view > this.view_) this.adoptView(msg.view);
     if (msg.view === this.view_) {
       this.sawProgress();
-      const children = this.committee.childrenOf(this.self, msg.view, msg.topology);
+      const children = msg.cast ? [] : this.committee.childrenOf(this.self, msg.view, msg.topology);
       if (children.length > 0) out.push({ kind: 'multicast', to: children, msg, sizeBytes: this.sizes.of(msg) });
     }
     if (!fresh) return;
@@ -264,6 +275,23 @@ export abstract class ReplicaCore implements CosiRoot {
   protected abstract adoptView(v: number): void;
 
   // ---- helpers ----
+
+  /** Round fidelity: the members learn of this half-round through the shared Committee (tree.ts lastRound). */
+  protected noteComputedRound(): void {
+    if (this.params.fidelity !== 'round') return;
+    this.committee.lastRound.view = this.view_;
+    this.committee.lastRound.atUs = this.now;
+  }
+
+  /**
+   * Round fidelity: a member counts the leader's latest computed half-round as the Announcement or Challenge
+   * it would have received (under the same conditions as onAnnounce: not a view it promised to leave).
+   */
+  protected sawComputedRound(): void {
+    const r = this.committee.lastRound;
+    if (this.params.fidelity !== 'round' || r.view !== this.view_ || r.view < this.watch.promised) return;
+    if (r.atUs + this.viewTimeoutUs > this.watch.deadlineUs) this.watch.sawProgress(this.view_, r.atUs);
+  }
 
   /** The leader showed life: reset the view-change deadline (the single timer re-arms itself lazily). */
   protected sawProgress(): void {

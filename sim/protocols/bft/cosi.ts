@@ -4,6 +4,7 @@ import { compareRounds } from './messages.js';
 import type { BftMsg, BlockRef, MsgOf, Out, RoundKey, TimerOf, WireSizes } from './messages.js';
 import type { BlockValidator, Evidence } from './extensions.js';
 import type { Committee } from './tree.js';
+import type { TreeRoundSpec } from '../tree-round.js';
 
 /**
  * One node's part in a CoSi round (Syta et al., S&P 2016 §IV-A; ByzCoin §3): Announcement down the
@@ -57,8 +58,28 @@ function sameBlock(a: BlockRef | null, b: BlockRef): boolean {
   return a !== null && a.height === b.height && a.view === b.view && a.proposer === b.proposer;
 }
 
+/** Round fidelity: what validating one prepare block costs each position (CosiNode.computeCost). */
+interface ComputedCost {
+  readonly work: (pos: number) => number;
+  readonly allow: (pos: number) => number;
+  readonly evidence: (readonly Evidence[])[] | null;
+}
+
+/** Round fidelity: the leader's round the host is computing (tree-round.ts). */
+interface ComputedRound {
+  readonly key: RoundKey;
+  readonly step: 'commitments' | 'challenge' | 'responses';
+  readonly spec: TreeRoundSpec;
+  /** Each position's evidence in the prepare round (null: nobody found any). */
+  readonly evidence: (readonly Evidence[])[] | null;
+  joined: Uint8Array | null;
+}
+
 export class CosiNode {
   private round: RoundState | null = null;
+  private computed: ComputedRound | null = null;
+  /** Round fidelity: the cost of validating `validated`, kept for a star retry of the same block. */
+  private computedCost: ComputedCost | null = null;
   /** The last block whose transactions this node validated (a star retry does not validate again). */
   private validated: BlockRef | null = null;
   /** With a validator: what inspecting `validated` cost and found (reused by a star retry). */
@@ -72,15 +93,18 @@ export class CosiNode {
     private readonly phaseTimeoutUs: number,
     private readonly root: CosiRoot,
     private readonly validator: BlockValidator | null = null,
+    private readonly fidelity: 'message' | 'round' = 'message',
   ) {}
 
   /** Forget the round in progress (new view, recovery). */
   reset(): void {
     this.round = null;
+    this.computed = null;
   }
 
   /** Leader: open a round as the root and send the Announcement (ByzCoin §3, CoSi phase 1). */
   announce(key: RoundKey, block: BlockRef, out: Out): void {
+    if (this.fidelity === 'round') return this.announceComputed(key, block, out);
     const r = this.open(key, block);
     const msg: BftMsg = { type: 'announce', round: key, block };
     // Without a validator the leader validated at mempool admission; with one it inspects like everyone.
@@ -130,7 +154,115 @@ export class CosiNode {
 
   /** Leader: the commitments are in; send the Challenge (with the evidence it amended by) down. */
   challenge(out: Out, evidence: readonly Evidence[] = []): void {
+    if (this.fidelity === 'round') return this.challengeComputed(out, evidence);
     if (this.round && this.round.step === 'challenge') this.enterChallenge(this.round, out, evidence);
+  }
+
+  // ---- Round fidelity: the leader hands each half-round to the host (tree-round.ts) ----
+
+  /** Announcement down, commitments up, as CosiNode's members would (announce, onAnnounce, onCommitment). */
+  private announceComputed(key: RoundKey, block: BlockRef, out: Out): void {
+    const c = this.committee;
+    const graph = c.graph(key.topology);
+    const nodes = c.positions(key.view);
+    const prepare = key.phase === 'prepare';
+    // Validation happens once per block (a star retry of it only signs), but every prepare window allows for
+    // it, as windowUs does at message level.
+    let work: (pos: number) => number = () => 0;
+    let allow: (pos: number) => number = () => 0;
+    let evidence: (readonly Evidence[])[] | null = null;
+    if (prepare) {
+      const again = sameBlock(this.validated, block) && this.computedCost !== null;
+      if (!again) this.computedCost = this.computeCost(nodes, block);
+      const cost = this.computedCost!;
+      allow = cost.allow;
+      evidence = cost.evidence;
+      if (!again) work = cost.work;
+      this.validated = block;
+    }
+    const half = this.phaseTimeoutUs / 2;
+    const spec: TreeRoundSpec = {
+      nodes,
+      branching: graph.branching,
+      downBytes: this.sizes.of({ type: 'announce', round: key, block }),
+      upBytes: this.sizes.of({ type: 'commitment', round: key, signers: 1 }),
+      workUs: (pos) => ceilUs(work(pos) + this.cpu.signUs),
+      aggregateUsPerSigner: this.cpu.aggregateUsPerSigner,
+      windowUs: (pos) => ceilUs((graph.depth === 0 ? 0 : Math.floor(half * (graph.heightOf(pos) / graph.depth))) + allow(pos)),
+      members: null,
+      result: null,
+    };
+    this.computed = { key, step: 'commitments', spec, evidence, joined: null };
+    out.push({ kind: 'treeRound', spec, timer: { kind: 'cosiRound', round: key, step: 'commitments' } });
+  }
+
+  /**
+   * Each position's validation of a prepare block: the CPU it spends (`work`), what its windows allow for
+   * (`allow`) and its evidence. With a validator every member inspects (inspectAs when members differ);
+   * without one the leader validated at admission and the others validate every transaction.
+   */
+  private computeCost(nodes: readonly NodeId[], block: BlockRef): ComputedCost {
+    const v = this.validator;
+    if (!v) {
+      const us = this.cpu.txValidateUs * block.txs.count;
+      return { work: (pos) => (pos === 0 ? 0 : us), allow: () => us, evidence: null };
+    }
+    const own = v.inspect(block);
+    if (v.inspectAs && v.differs?.(block)) {
+      const each = nodes.map((id, pos) => (pos === 0 ? own : v.inspectAs!(id, block)));
+      const at = (pos: number) => each[pos]!.cpuUs;
+      return { work: at, allow: at, evidence: each.map((x) => x.evidence) };
+    }
+    return { work: () => own.cpuUs, allow: () => own.cpuUs, evidence: own.evidence.length > 0 ? nodes.map(() => own.evidence) : null };
+  }
+
+  /** Challenge down to the members whose commitments are in the aggregate, responses up (enterChallenge). */
+  private challengeComputed(out: Out, evidence: readonly Evidence[]): void {
+    const r = this.computed;
+    if (!r || r.step !== 'challenge' || !r.joined) return;
+    const graph = this.committee.graph(r.key.topology);
+    const half = this.phaseTimeoutUs / 2;
+    const verifyUs = evidence.length > 0 ? ceilUs(this.cpu.verifyUs * evidence.length) : 0;
+    const msg: BftMsg = evidence.length > 0 ? { type: 'challenge', round: r.key, evidence } : { type: 'challenge', round: r.key };
+    const spec: TreeRoundSpec = {
+      nodes: r.spec.nodes,
+      branching: graph.branching,
+      downBytes: this.sizes.of(msg),
+      upBytes: this.sizes.of({ type: 'response', round: r.key, signers: 1 }),
+      relayUs: (pos) => (pos === 0 ? 0 : verifyUs),
+      workUs: () => ceilUs(this.cpu.signUs),
+      aggregateUsPerSigner: this.cpu.aggregateUsPerSigner,
+      windowUs: (pos) => (graph.depth === 0 ? 0 : Math.floor(half * (graph.heightOf(pos) / graph.depth))),
+      members: r.joined,
+      result: null,
+    };
+    this.computed = { key: r.key, step: 'responses', spec, evidence: null, joined: r.joined };
+    out.push({ kind: 'treeRound', spec, timer: { kind: 'cosiRound', round: r.key, step: 'responses' } });
+  }
+
+  /** The host's computed half-round is at the root: hand the aggregate to the leader's CosiRoot. */
+  onRoundTimer(timer: TimerOf<'cosiRound'>, out: Out): void {
+    const r = this.computed;
+    if (!r || r.step !== timer.step || compareRounds(timer.round, r.key) !== 0 || !r.spec.result) return;
+    const res = r.spec.result;
+    if (timer.step === 'responses') {
+      this.computed = null;
+      return this.root.onRootResponses(r.key, res.signers, out);
+    }
+    const found: Evidence[] = [];
+    if (r.evidence) {
+      const keys = new Set<string>();
+      r.evidence.forEach((list, pos) => {
+        if (res.joined[pos] !== 1) return;
+        for (const e of list) {
+          if (keys.has(e.key)) continue;
+          keys.add(e.key);
+          found.push(e);
+        }
+      });
+    }
+    this.computed = { ...r, step: 'challenge', joined: res.joined };
+    this.root.onRootCommitments(r.key, res.signers, found, out);
   }
 
   onChallenge(from: NodeId, msg: MsgOf<'challenge'>, out: Out): void {

@@ -83,6 +83,13 @@ export interface BlockValidator {
   inspect(block: BlockRef): { readonly cpuUs: number; readonly evidence: readonly Evidence[] };
   /** Leader: fold the evidence into the block's metadata; idempotent (a star retry may amend again). */
   amend(block: BlockRef, evidence: readonly Evidence[]): { readonly meta: unknown; readonly cpuUs: number };
+  /**
+   * Round fidelity (the leader computes every member's inspection): what member `member` would find and
+   * spend. Optional with `differs`: without them every member is taken to inspect as this one does.
+   */
+  inspectAs?(member: NodeId, block: BlockRef): { readonly cpuUs: number; readonly evidence: readonly Evidence[] };
+  /** Whether members may inspect `block` differently (false: inspectAs would give every member the same). */
+  differs?(block: BlockRef): boolean;
 }
 
 /**

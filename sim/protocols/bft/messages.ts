@@ -60,6 +60,8 @@ export type BftMsg =
       readonly topology: Topology;
       readonly block: BlockRef;
       readonly signers: number;
+      /** Round fidelity: the host relayed it down the tree already (tree-round.ts); members do not relay. */
+      readonly cast?: true;
     }
   /** PBFT-style vote to replace the leader; carries the voter's last decided height and prepared block. */
   | {
@@ -78,6 +80,8 @@ export type BftTimer =
   | { readonly kind: 'cosi'; readonly round: RoundKey; readonly step: 'commitment' | 'response' }
   /** Continuation after this node's own validation and commitment CPU work has finished. */
   | { readonly kind: 'ownCommitment'; readonly round: RoundKey }
+  /** Round fidelity: the host computed a CoSi round (tree-round.ts); its aggregate is at the root now. */
+  | { readonly kind: 'cosiRound'; readonly round: RoundKey; readonly step: 'commitments' | 'responses' }
   /** The leader's block-interval clock; `seq` makes every earlier propose timer stale. */
   | { readonly kind: 'propose'; readonly view: number; readonly seq: number }
   /** Checks for leader silence; `seq` makes every earlier one stale. */

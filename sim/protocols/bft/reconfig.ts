@@ -155,6 +155,12 @@ export class ReconfigurableReplica implements ProtocolNode<GenMsg, GenTimer> {
         case 'timer':
           out.push({ kind: 'timer', afterUs: e.afterUs, timer: { kind: 'bft', gen, inner: e.timer } });
           break;
+        case 'treeRound':
+          out.push({ kind: 'treeRound', spec: e.spec, timer: { kind: 'bft', gen, inner: e.timer } });
+          break;
+        case 'treeCast':
+          out.push({ kind: 'treeCast', spec: e.spec, sizeBytes: e.sizeBytes, msg: { type: e.msg.type, gen, inner: e.msg } });
+          break;
         case 'local': {
           const ev = e.event as BftCommitted;
           if (ev.type === 'bftCommitted' && ev.reconfig) decided = ev;

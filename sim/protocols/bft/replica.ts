@@ -95,6 +95,7 @@ export class BftReplica extends ReplicaCore implements ProtocolNode<BftMsg, BftT
     switch (timer.kind) {
       case 'cosi':
       case 'ownCommitment': return this.cosi.onTimer(timer, out);
+      case 'cosiRound': return this.cosi.onRoundTimer(timer, out);
       case 'propose': return this.onProposeTimer(timer, out);
       case 'viewChange': return this.onViewChangeTimer(timer, out);
     }
@@ -116,6 +117,7 @@ export class BftReplica extends ReplicaCore implements ProtocolNode<BftMsg, BftT
 
   private onViewChangeTimer(timer: TimerOf<'viewChange'>, out: Out): void {
     if (timer.seq !== this.watch.seq) return;
+    this.sawComputedRound();
     if (this.watch.deadlineUs > this.now) return this.armViewChangeTimer(this.watch.deadlineUs - this.now, out);
     // A live leader is its own progress: it only votes itself out after giving up a round (PBFT §4.4
     // has backups, not the primary, time out).

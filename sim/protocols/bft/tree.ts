@@ -70,6 +70,12 @@ export class Committee {
   readonly quorum: number;
   readonly tree: CosiGraph;
   readonly star: CosiGraph;
+  /**
+   * Round fidelity (tree-round.ts): the view and start time of the leader's latest computed half-round. The
+   * members do not receive its Announcement or Challenge, which at message level tell them the leader is
+   * alive; their view-change timers read this instead. Shared by the members through CommitteeCache.
+   */
+  readonly lastRound = { view: -1, atUs: -1 };
   /** Position of each node id in `members` (−1 for others): a dense array, this is on every message's path. */
   private readonly indexOf: Int32Array;
 
@@ -108,6 +114,13 @@ export class Committee {
 
   nodeAt(pos: number, view: number): NodeId {
     return this.members[(view + pos) % this.n]!;
+  }
+
+  /** Node id at every position of view `view` (position 0 is the leader). */
+  positions(view: number): NodeId[] {
+    const out = new Array<NodeId>(this.n);
+    for (let p = 0; p < this.n; p++) out[p] = this.members[(view + p) % this.n]!;
+    return out;
   }
 
   parentOf(id: NodeId, view: number, topology: Topology): NodeId {

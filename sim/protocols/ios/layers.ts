@@ -57,6 +57,12 @@ export function wrapEffects<M, T>(
       case 'timer':
         out.push({ kind: 'timer', afterUs: e.afterUs, timer: wrap(layer, epoch, shard, e.timer) });
         break;
+      case 'treeRound':
+        out.push({ kind: 'treeRound', spec: e.spec, timer: wrap(layer, epoch, shard, e.timer) });
+        break;
+      case 'treeCast':
+        out.push({ kind: 'treeCast', spec: e.spec, sizeBytes: e.sizeBytes, msg: wrap(layer, epoch, shard, e.msg) });
+        break;
       case 'local':
         onLocal?.(e.event);
         break;

@@ -113,6 +113,9 @@ export class Pump<M, T> {
         case 'trace':
           this.traces.push({ t: at, node, event: e.event });
           break;
+        case 'treeRound':
+        case 'treeCast':
+          throw new Error(`pump: node ${node} ran a round-fidelity effect; round fidelity needs the host's network (run it through the runner)`);
       }
     }
   }

@@ -96,8 +96,9 @@ export class ZilliqaWorld {
       ...shard,
       maxBlockBytes: sz.blockHeaderBytes + p.microblockMaxTxs * p.txHashBytes,
       headerBytes: sz.blockHeaderBytes,
+      fidelity: 'message', // tree-round.ts models trees; Zilliqa's committees are stars with gossip
     };
-    this.dsBft = { type: 'bft', ...ds, maxBlockBytes: Number.MAX_SAFE_INTEGER, headerBytes: sz.blockHeaderBytes };
+    this.dsBft = { type: 'bft', ...ds, maxBlockBytes: Number.MAX_SAFE_INTEGER, headerBytes: sz.blockHeaderBytes, fidelity: 'message' };
     this.expectedShards = Math.max(1, shardCounts(p.shardSize, p.shardSizeToleranceLo, p.shardSizeToleranceHi, this.n - this.genesisCommittee.length).length);
   }
 

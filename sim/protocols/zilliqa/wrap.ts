@@ -44,6 +44,9 @@ export function wrapDsEffects(effects: readonly Effect<GenMsg, GenTimer>[], out:
       }
       case 'gossip':
         throw new Error('zilliqa: the DS committee does not gossip');
+      case 'treeRound':
+      case 'treeCast':
+        throw new Error('zilliqa: committees run at message fidelity');
       case 'timer':
         out.push({ kind: 'timer', afterUs: e.afterUs, timer: { layer: 'ds', inner: e.timer } });
         break;
@@ -80,6 +83,9 @@ export function wrapShardEffects(
       }
       case 'gossip':
         throw new Error('zilliqa: a shard does not gossip');
+      case 'treeRound':
+      case 'treeCast':
+        throw new Error('zilliqa: committees run at message fidelity');
       case 'timer':
         out.push({ kind: 'timer', afterUs: e.afterUs, timer: { layer: 'shard', epoch, shard, inner: e.timer } });
         break;

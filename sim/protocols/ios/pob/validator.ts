@@ -34,11 +34,21 @@ export class SampleValidator implements BlockValidator {
   ) {}
 
   inspect(block: BlockRef): { cpuUs: number; evidence: FraudProof[] } {
+    return this.inspectAs(this.self, block);
+  }
+
+  /** Only invalid transactions make members' samples differ: without any, every member finds nothing. */
+  differs(block: BlockRef): boolean {
+    const meta = block.meta as PobBlockMeta | undefined;
+    return meta !== undefined && meta.parts.some((part) => part.bad.count > 0);
+  }
+
+  inspectAs(member: NodeId, block: BlockRef): { cpuUs: number; evidence: FraudProof[] } {
     const cpu = this.ctx.cpu;
     const meta = block.meta as PobBlockMeta | undefined;
     if (!meta) return { cpuUs: cpu.txValidateUs * block.txs.count, evidence: [] };
     const p = this.ctx.pob.sampleProbability;
-    const who = this.ctx.sampling === 'shared' ? 'shared' : String(this.self);
+    const who = this.ctx.sampling === 'shared' ? 'shared' : String(member);
     const convicted = new Set(meta.detected);
     let us = cpu.txValidateUs * meta.direct.count;
     const evidence: FraudProof[] = [];

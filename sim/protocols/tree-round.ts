@@ -1,0 +1,181 @@
+import type { Micros } from '../kernel/time.js';
+
+/**
+ * Round fidelity: a CoSi-style aggregation round over a complete b-ary tree, computed in one pass instead
+ * of one event per message (BftConfig.fidelity 'round'; bft/README "Fidelity"). It follows CosiNode's rules
+ * (bft/cosi.ts) step by step:
+ *
+ *   down  a member that receives the message at a[p] first relays it to its children, in order, from its
+ *         upload queue (after `relayUs(p)`, e.g. checking the challenge's evidence), then does its own work
+ *         (`workUs(p)`: validating and signing), ready at d[p];
+ *   up    a leaf sends its part when ready; an inner member sends the aggregate when it is ready and every
+ *         child it sent to has answered, or when its window `windowUs(p)` after a[p] runs out, with the
+ *         children heard by then (CoSi §IV-C), after aggregating (aggregateUsPerSigner × signers);
+ *   root  the result is when the root has aggregated: its signer count and the positions whose part reached
+ *         it (the challenge goes down to exactly those).
+ *
+ * Every message goes through the network's `send` (the sender's upload queue, the latency draw, loss), so a
+ * round costs the same bandwidth and latency as at message level. What differs, and why the two levels
+ * agree statistically rather than byte for byte:
+ *   - the sends are made when the round is computed, for their future departure times, so another message
+ *     a tree member sends meanwhile queues behind them instead of between them, and the latency draws come
+ *     in another order;
+ *   - the members' own work is timed from their CPU queue as it is when the round starts but does not
+ *     occupy it (their other work is not delayed by the round);
+ *   - a member counts as crashed if it is down when the round is computed.
+ * With the `constant` or `fixed-per-link` latency model and no other traffic on the members, the times are
+ * those of the message level exactly (tree-round.test.ts checks it against CosiNode).
+ */
+
+/** What the computation needs from the host. */
+export interface TreePort {
+  /** The network's send: arrival time, or −1 if the message is lost or cut by a partition. */
+  send(from: number, to: number, sizeBytes: number, atUs: Micros): Micros;
+  /** When work that may start at `atUs` can start on `node`'s CPU (its busy-until queue, not reserved). */
+  cpuStart(node: number, atUs: Micros): Micros;
+  isUp(node: number): boolean;
+}
+
+export interface TreeRoundSpec {
+  /** Node id at each position; position 0 is the root, children(p) = b·p + 1 … b·p + b. */
+  readonly nodes: readonly number[];
+  readonly branching: number;
+  readonly downBytes: number;
+  readonly upBytes: number;
+  /** Work before relaying the down message (µs); default none. */
+  readonly relayUs?: (pos: number) => number;
+  /** Own work after relaying (µs), the root's included. */
+  readonly workUs: (pos: number) => number;
+  readonly aggregateUsPerSigner: number;
+  /** How long position p waits for its children's parts after the down message arrived (µs). */
+  readonly windowUs: (pos: number) => number;
+  /** Positions that take part (1); the down message goes only to these. Null: all. The root always does. */
+  readonly members: Uint8Array | null;
+  /** Filled in by the host before it fires the effect's timer. */
+  result: TreeRoundResult | null;
+}
+
+export interface TreeRoundResult {
+  /** When the root has the aggregate. */
+  readonly atUs: Micros;
+  /** Signers in the root's aggregate, the root included. */
+  readonly signers: number;
+  /** 1 for each position whose part is in the root's aggregate (the root included). */
+  readonly joined: Uint8Array;
+}
+
+export interface TreeCastSpec {
+  readonly nodes: readonly number[];
+  readonly branching: number;
+  /** Work a member does before relaying (e.g. verifying the collective signature), µs; the root relays at once. */
+  readonly relayUs: number;
+}
+
+export interface TreeCastDelivery {
+  readonly pos: number;
+  readonly from: number;
+  readonly atUs: Micros;
+}
+
+function childRange(pos: number, b: number, n: number): [number, number] {
+  const first = Math.min(pos * b + 1, n);
+  return [first, Math.min(first + b, n)];
+}
+
+/** The round started at the root at `startUs`. Pure apart from the port's sends (upload queues, draws). */
+export function computeTreeRound(spec: TreeRoundSpec, startUs: Micros, port: TreePort): TreeRoundResult {
+  const { nodes, branching: b, members } = spec;
+  const n = nodes.length;
+  const arrive = new Float64Array(n).fill(-1);
+  /** When the member relayed the down message (its window runs from then) and when its own work was done. */
+  const relayed = new Float64Array(n);
+  const ready = new Float64Array(n);
+  /** Whether the position was sent the down message (it is one of its parent's `children` in CosiNode). */
+  const sentTo = new Uint8Array(n);
+  arrive[0] = startUs;
+  sentTo[0] = 1;
+  for (let p = 0; p < n; p++) {
+    const a = arrive[p]!;
+    if (a < 0) continue;
+    // Work before relaying queues on the CPU; without it the relay goes out on arrival (CosiNode's effect order).
+    const before = spec.relayUs ? spec.relayUs(p) : 0;
+    const relayAt = before > 0 ? port.cpuStart(nodes[p]!, a) + before : a;
+    relayed[p] = relayAt;
+    const [first, end] = childRange(p, b, n);
+    for (let c = first; c < end; c++) {
+      if (members && members[c] !== 1) continue;
+      sentTo[c] = 1;
+      const at = port.send(nodes[p]!, nodes[c]!, spec.downBytes, relayAt);
+      if (at >= 0 && port.isUp(nodes[c]!)) arrive[c] = at;
+    }
+    ready[p] = port.cpuStart(nodes[p]!, relayAt) + spec.workUs(p);
+  }
+  // Up, leaves first: the time each part reaches its parent (−1: never), and its signers.
+  const upAt = new Float64Array(n).fill(-1);
+  const signers = new Int32Array(n);
+  const joinedBelow = new Uint8Array(n);
+  let rootAt = startUs;
+  for (let p = n - 1; p >= 0; p--) {
+    if (arrive[p]! < 0) continue;
+    const [first, end] = childRange(p, b, n);
+    let asked = 0;
+    let allIn = true;
+    let lastIn = -Infinity;
+    for (let c = first; c < end; c++) {
+      if (sentTo[c] !== 1) continue;
+      asked++;
+      const u = upAt[c]!;
+      if (u < 0) allIn = false;
+      else if (u > lastIn) lastIn = u;
+    }
+    // A leaf sends when its work is done. An inner member sends when it is done and every child answered, or
+    // when its window (from the relay) runs out; aggregating waits for its own work (the CPU queue).
+    let trigger = ready[p]!;
+    if (asked > 0) {
+      const deadline = relayed[p]! + spec.windowUs(p);
+      trigger = allIn ? Math.min(deadline, Math.max(ready[p]!, lastIn)) : deadline;
+    }
+    let s = 1;
+    let heard = 0;
+    for (let c = first; c < end; c++) {
+      if (sentTo[c] !== 1) continue;
+      const u = upAt[c]!;
+      if (u >= 0 && u <= trigger) {
+        s += signers[c]!;
+        heard++;
+        joinedBelow[c] = 1;
+      }
+    }
+    signers[p] = s;
+    const sendAt = heard > 0 ? Math.max(trigger, ready[p]!) + spec.aggregateUsPerSigner * s : trigger;
+    if (p === 0) rootAt = sendAt;
+    else upAt[p] = port.send(nodes[p]!, nodes[Math.floor((p - 1) / b)]!, spec.upBytes, sendAt);
+  }
+  // A part is in the root's aggregate if it and every ancestor's part were taken in.
+  const joined = new Uint8Array(n);
+  joined[0] = 1;
+  for (let p = 1; p < n; p++) joined[p] = joinedBelow[p] === 1 && joined[Math.floor((p - 1) / b)] === 1 ? 1 : 0;
+  return { atUs: Math.ceil(rootAt), signers: signers[0]!, joined };
+}
+
+/** The root's message relayed down the tree from `startUs`: who gets it, from whom, when. */
+export function computeTreeCast(spec: TreeCastSpec, startUs: Micros, sizeBytes: number, port: TreePort): TreeCastDelivery[] {
+  const { nodes, branching: b } = spec;
+  const n = nodes.length;
+  const arrive = new Float64Array(n).fill(-1);
+  arrive[0] = startUs;
+  const out: TreeCastDelivery[] = [];
+  for (let p = 0; p < n; p++) {
+    const a = arrive[p]!;
+    if (a < 0) continue;
+    const relayAt = p === 0 ? a : port.cpuStart(nodes[p]!, a) + spec.relayUs;
+    const [first, end] = childRange(p, b, n);
+    for (let c = first; c < end; c++) {
+      const at = port.send(nodes[p]!, nodes[c]!, sizeBytes, relayAt);
+      if (at < 0 || !port.isUp(nodes[c]!)) continue;
+      arrive[c] = at;
+      out.push({ pos: c, from: nodes[p]!, atUs: at });
+    }
+  }
+  return out;
+}
