@@ -200,6 +200,13 @@ export const IosParams = z.strictObject({
         .describe(
           "what the normal leader's prepare Announcement carries per transaction: the whole transaction (ByzCoin's block), or a short id, the members holding the bodies already (BIP 152 compact blocks; spreading the bodies is not charged)",
         ),
+      poolMaxTx: z
+        .int()
+        .positive()
+        .default(30000)
+        .describe(
+          "a validator refuses (aborts) a client batch that would make it hold more than this many client transactions not yet final or aborted (go-iost txpool maxCacheTxs = 30,000, CacheFullError)",
+        ),
       shortIdBytes: z.int().positive().default(6).describe("bytes per transaction with announce 'short-ids' (BIP 152's SipHash short ids are 6 bytes)"),
       serviPerBlock: z.number().nonnegative().default(1).describe('Servi issued for each contribution (a sealed block, a validation)'),
       maliciousBelievableFraction: z.number().min(0).max(1).default(0).describe('fraction of believable validators that sign invalid transactions'),

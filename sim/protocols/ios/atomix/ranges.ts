@@ -151,23 +151,30 @@ export class IntervalSet {
   }
 }
 
+/** A RangeMap entry deleted whole but not yet cut out of the arrays. */
+const DEAD: unique symbol = Symbol('dead');
+
 /**
  * Values attached to disjoint id intervals (who drives a range, which client piece owns it). Entries are
  * kept sorted by start; overlapping entries are not merged, a new entry must not overlap a live one.
  *
- * Entries live at indices [head, length) of the arrays: deleting whole entries at the front (the common
- * case: ranges are resolved roughly in the order they were added, e.g. by lock timeouts) only moves `head`,
- * and the dead prefix is cut off once it is the larger part, so a first-in first-out use costs O(1)
- * amortised per entry instead of a splice of every live entry.
+ * Entries live at indices [head, length) of the arrays. Deleting whole entries only marks them dead: at the
+ * front (the common case: ranges are resolved roughly in the order they were added) the head moves past
+ * them; elsewhere (a shard that decides later than the others) they stay until the dead are the larger
+ * part and one pass cuts them all out. So deletions cost O(log n) amortised instead of a splice of every
+ * live entry, which at paper scale (millions of pending pieces) was the largest single cost of a run.
+ * Only cutting an entry in part splices.
  */
 export class RangeMap<V> {
   private starts: number[] = [];
   private ends: number[] = [];
-  private vals: (V | undefined)[] = [];
+  private vals: (V | typeof DEAD)[] = [];
   private head = 0;
+  /** Dead entries at indices ≥ head. */
+  private dead = 0;
 
   get length(): number {
-    return this.starts.length - this.head;
+    return this.starts.length - this.head - this.dead;
   }
 
   set(s: number, e: number, v: V): void {
@@ -180,7 +187,12 @@ export class RangeMap<V> {
       return;
     }
     const k = this.firstEndAbove(s);
-    if (k < n && this.starts[k]! < e) throw new Error(`RangeMap: [${s}, ${e}) overlaps [${this.starts[k]}, ${this.ends[k]})`);
+    if (k < n && this.starts[k]! < e) {
+      if (this.vals[k] !== DEAD) throw new Error(`RangeMap: [${s}, ${e}) overlaps [${this.starts[k]}, ${this.ends[k]})`);
+      // It overlaps only entries deleted already: cut the dead out, then insert.
+      this.compact();
+      return this.set(s, e, v);
+    }
     this.starts.splice(k, 0, s);
     this.ends.splice(k, 0, e);
     this.vals.splice(k, 0, v);
@@ -189,7 +201,8 @@ export class RangeMap<V> {
   /** Calls fn for each entry overlapping [s, e), clipped to it, in order. */
   forEachOverlap(s: number, e: number, fn: (a: number, b: number, v: V) => void): void {
     for (let k = this.firstEndAbove(s); k < this.starts.length && this.starts[k]! < e; k++) {
-      fn(Math.max(s, this.starts[k]!), Math.min(e, this.ends[k]!), this.vals[k]!);
+      const v = this.vals[k]!;
+      if (v !== DEAD) fn(Math.max(s, this.starts[k]!), Math.min(e, this.ends[k]!), v);
     }
   }
 
@@ -197,13 +210,36 @@ export class RangeMap<V> {
   delete(s: number, e: number): void {
     const k = this.firstEndAbove(s);
     let j = k;
+    let partial = false;
+    for (; j < this.starts.length && this.starts[j]! < e; j++) {
+      if (this.vals[j] !== DEAD && (this.starts[j]! < s || this.ends[j]! > e)) partial = true;
+    }
+    if (j === k) return;
+    if (!partial) {
+      for (let i = k; i < j; i++) {
+        if (this.vals[i] === DEAD) continue;
+        this.vals[i] = DEAD;
+        this.dead++;
+      }
+      while (this.head < this.starts.length && this.vals[this.head] === DEAD) {
+        this.head++;
+        this.dead--;
+      }
+      if (this.head + this.dead >= 64 && 2 * (this.head + this.dead) >= this.starts.length) this.compact();
+      return;
+    }
     const ks: number[] = [];
     const ke: number[] = [];
     const kv: V[] = [];
-    while (j < this.starts.length && this.starts[j]! < e) {
-      const a = this.starts[j]!;
-      const b = this.ends[j]!;
-      const v = this.vals[j]!;
+    let deadHere = 0;
+    for (let i = k; i < j; i++) {
+      const a = this.starts[i]!;
+      const b = this.ends[i]!;
+      const v = this.vals[i]!;
+      if (v === DEAD) {
+        deadHere++;
+        continue;
+      }
       if (a < s) {
         ks.push(a);
         ke.push(s);
@@ -214,26 +250,29 @@ export class RangeMap<V> {
         ke.push(b);
         kv.push(v);
       }
-      j++;
     }
-    if (j === k) return;
-    if (k === this.head && ks.length === 0) {
-      // Whole entries at the front: drop them by moving the head (release the values for the GC).
-      for (let i = k; i < j; i++) this.vals[i] = undefined;
-      this.head = j;
-      if (this.head >= 64 && 2 * this.head >= this.starts.length) this.compact();
-      return;
-    }
+    this.dead -= deadHere;
     this.starts.splice(k, j - k, ...ks);
     this.ends.splice(k, j - k, ...ke);
     this.vals.splice(k, j - k, ...kv);
   }
 
+  /** Cut the dead entries and the released front out of the arrays. */
   private compact(): void {
-    this.starts.splice(0, this.head);
-    this.ends.splice(0, this.head);
-    this.vals.splice(0, this.head);
+    let w = 0;
+    for (let i = this.head; i < this.starts.length; i++) {
+      const v = this.vals[i]!;
+      if (v === DEAD) continue;
+      this.starts[w] = this.starts[i]!;
+      this.ends[w] = this.ends[i]!;
+      this.vals[w] = v;
+      w++;
+    }
+    this.starts.length = w;
+    this.ends.length = w;
+    this.vals.length = w;
     this.head = 0;
+    this.dead = 0;
   }
 
   private firstEndAbove(x: number): number {

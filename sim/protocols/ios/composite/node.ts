@@ -5,7 +5,7 @@ import { EdsNode } from '../eds/index.js';
 import type { EdsLocalEvent, EdsMsg, EdsTimer } from '../eds/index.js';
 import { wrap, wrapEffects } from '../layers.js';
 import type { Layered } from '../layers.js';
-import { MIN_NORMAL_LEAGUE, NormalNode, PobSizes } from '../pob/index.js';
+import { BelievableNode, MIN_NORMAL_LEAGUE, NormalNode, PobSizes } from '../pob/index.js';
 import type { PobBlockMeta, PobMsg, PobTimer } from '../pob/index.js';
 import type { Move } from '../transepoch/plan.js';
 import type { BftCommitted } from '../../bft/extensions.js';
@@ -251,6 +251,13 @@ export class IosNode implements ProtocolNode<L, L> {
    */
   private onTxs(now: Micros, txs: TxSet, out: Out): void {
     const book = this.world.book;
+    if (txs.count > 0 && this.heldTxs() + txs.count > this.world.ios.pob.poolMaxTx) {
+      // Pool full (README "Client batches"): the batch is refused whole, as go-iost's txpool answers
+      // CacheFullError; its transactions are aborted at their input shard and never reach Atomix.
+      const shard = book ? book.inputShardOf(book.segmentIndexOf(txs.ranges[0]!)) : this.shard_;
+      out.push({ kind: 'abort', txs, shard });
+      return;
+    }
     if (book && this.world.atomix && txs.count > 0) {
       const { cross, intra } = splitCross(book, txs);
       if (cross.count > 0) this.stepClient(now, { kind: 'txs', txs: cross }, out);
@@ -292,6 +299,20 @@ export class IosNode implements ProtocolNode<L, L> {
       return;
     }
     this.stepPob(now, shard, { kind: 'txs', txs }, out);
+  }
+
+  /**
+   * Client transactions this node holds as an entry: a believable validator's unsealed and unfinalised
+   * ones, a normal leader's block source (one-league entry), and the cross-shard ones its Atomix driver has
+   * not resolved.
+   */
+  private heldTxs(): number {
+    let n = this.client_ ? this.client_.pending : 0;
+    for (const node of this.pob.values()) {
+      if (node instanceof BelievableNode) n += node.heldTxs;
+      else if (node instanceof NormalNode && node.isLeader) n += node.source.size;
+    }
+    return n;
   }
 
   // ---- Atomix ----

@@ -82,6 +82,12 @@ export class BelievableNode implements ProtocolNode<PobMsg, PobTimer> {
   get pendingTxs(): number {
     return this.pending.size;
   }
+  /** Client transactions this validator holds: unsealed, or sealed and not yet reported final. */
+  get heldTxs(): number {
+    let n = this.pending.size;
+    for (const u of this.unacked) n += u.block.txs.count;
+    return n;
+  }
 
   step(now: Micros, input: Input<PobMsg, PobTimer>): readonly Effect<PobMsg, PobTimer>[] {
     const out: Out = [];
