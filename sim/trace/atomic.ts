@@ -75,6 +75,7 @@ export class OutputTransaction {
     const tmp = tempPathFor(path);
     this.staged.push({ path, tmp });
     pending.add(this);
+    listenWhilePending();
     writeDurably(tmp, data);
   }
 
@@ -98,6 +99,7 @@ export class OutputTransaction {
     }
     this.done = true;
     pending.delete(this);
+    listenWhilePending();
     for (const d of dirs) syncDir(d);
     return this.staged.map((s) => s.path);
   }
@@ -108,29 +110,50 @@ export class OutputTransaction {
     for (const s of this.staged) rmSync(s.tmp, { force: true });
     this.done = true;
     pending.delete(this);
+    listenWhilePending();
   }
 }
 
-let interruptCleanupInstalled = false;
+let interruptCleanupWanted = false;
+let interruptListening = false;
+
+function exitCleaning(code: number): void {
+  for (const tx of [...pending]) {
+    try {
+      tx.abort();
+    } catch {
+      // keep cleaning the others; we are exiting anyway
+    }
+  }
+  process.exit(code);
+}
+const onSigint = (): void => exitCleaning(130);
+const onSigterm = (): void => exitCleaning(143);
 
 /**
- * On SIGINT/SIGTERM, remove every pending temp file and exit: 130 for SIGINT (the shell convention
- * 128 + 2 the CLI documents), 143 for SIGTERM (128 + 15). Installing a listener stops Node's default
- * exit, so the handler must exit itself. Idempotent.
+ * Listen for SIGINT/SIGTERM only while temp files exist. A listener stops Node's default exit, and a run
+ * simulates synchronously, so a listener held for the whole process would only run after the simulation:
+ * Ctrl-C would not stop a long run. While nothing is staged the default applies (nothing to clean).
+ */
+function listenWhilePending(): void {
+  const want = interruptCleanupWanted && pending.size > 0;
+  if (want && !interruptListening) {
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
+    interruptListening = true;
+  } else if (!want && interruptListening) {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+    interruptListening = false;
+  }
+}
+
+/**
+ * On SIGINT/SIGTERM while output is staged, remove every pending temp file and exit: 130 for SIGINT (the
+ * shell convention 128 + 2 the CLI documents), 143 for SIGTERM (128 + 15). At other times the signals keep
+ * Node's default (the process ends at once). Idempotent.
  */
 export function installInterruptCleanup(): void {
-  if (interruptCleanupInstalled) return;
-  interruptCleanupInstalled = true;
-  const handler = (code: number) => () => {
-    for (const tx of [...pending]) {
-      try {
-        tx.abort();
-      } catch {
-        // keep cleaning the others; we are exiting anyway
-      }
-    }
-    process.exit(code);
-  };
-  process.on('SIGINT', handler(130));
-  process.on('SIGTERM', handler(143));
+  interruptCleanupWanted = true;
+  listenWhilePending();
 }

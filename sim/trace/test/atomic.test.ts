@@ -65,6 +65,31 @@ describe('OutputTransaction', () => {
     tx.abort();
   });
 
+  it('listens for SIGINT only while something is staged, so Ctrl-C stops a run that is still simulating', () => {
+    const script = join(root, 'listen-child.ts');
+    const atomicUrl = pathToFileURL(resolve('sim/trace/atomic.ts')).href;
+    const dir = freshDir('l');
+    writeFileSync(
+      script,
+      `import { OutputTransaction, installInterruptCleanup } from ${JSON.stringify(atomicUrl)};
+installInterruptCleanup();
+const counts = [process.listenerCount('SIGINT')];
+const tx = new OutputTransaction();
+tx.stage(${JSON.stringify(join(dir, 'summary.json'))}, '{}');
+counts.push(process.listenerCount('SIGINT'));
+tx.commit();
+counts.push(process.listenerCount('SIGINT'));
+process.stdout.write(JSON.stringify(counts) + '\\n');
+// A synchronous "simulation": with no listener the signal ends the process at once.
+setTimeout(() => process.kill(process.pid, 'SIGINT'), 10);
+setTimeout(() => process.exit(0), 20000);
+`,
+    );
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30000 });
+    expect(JSON.parse(r.stdout.trim().split('\n')[0]!)).toEqual([0, 1, 0]);
+    expect(r.signal).toBe('SIGINT');
+  });
+
   it('SIGINT during a staged write removes the temps and exits 130', () => {
     const dir = freshDir('s');
     const script = join(root, 'interrupt-child.ts');
