@@ -23,8 +23,9 @@ import type { Micros } from '../kernel/time.js';
  *   - the members' own work is timed from their CPU queue as it is when the round starts but does not
  *     occupy it (their other work is not delayed by the round);
  *   - a member counts as crashed if it is down when the round is computed.
- * With the `constant` or `fixed-per-link` latency model and no other traffic on the members, the times are
- * those of the message level exactly (tree-round.test.ts checks it against CosiNode).
+ * With the `constant` latency model a whole committee decides the same blocks as at message level, within
+ * about 0.1 ms a round: the Decide's relays, reserved when it is computed, go before the next block's copies
+ * (tree-round.test.ts checks the blocks against CosiNode's, with and without a crashed member).
  */
 
 /** What the computation needs from the host. */
