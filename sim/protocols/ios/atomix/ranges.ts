@@ -5,13 +5,24 @@
  */
 
 /**
- * A set of integer ids as sorted, disjoint, non-adjacent half-open intervals in one flat array. Appending
- * after the last interval (the common case: ids grow with time) is O(1); anything else is a binary search
- * and one splice.
+ * A set of integer ids as sorted, disjoint, non-adjacent half-open intervals, held in chunks of at most
+ * `chunkIntervals` intervals each (flat [s0, e0, s1, e1, …] arrays; their concatenation is the set). Appending
+ * after the last interval (the common case: ids grow with time) is O(1). Anything else is two binary
+ * searches and a splice inside one chunk, so it costs O(log n + chunkIntervals), not O(n): the Atomix
+ * checker's sets of every id ever decided fragment into about one interval per book segment (committed and
+ * aborted ids interleave), millions in a paper-scale hour, where one flat array made each out-of-order
+ * insertion a copy of the whole set.
  */
 export class IntervalSet {
-  private r: number[] = [];
+  private chunks: number[][] = [];
   private size_ = 0;
+  private count_ = 0;
+  private readonly cap: number;
+
+  constructor(chunkIntervals = 512) {
+    if (!Number.isInteger(chunkIntervals) || chunkIntervals < 2) throw new RangeError(`IntervalSet: chunkIntervals must be an integer ≥ 2, got ${chunkIntervals}`);
+    this.cap = 2 * chunkIntervals;
+  }
 
   static of(ranges: readonly number[]): IntervalSet {
     const s = new IntervalSet();
@@ -25,63 +36,72 @@ export class IntervalSet {
   }
   /** Number of maximal intervals (the memory the set holds). */
   get intervals(): number {
-    return this.r.length >> 1;
+    return this.count_;
   }
   /** A copy of the intervals as flat ranges. */
   toRanges(): number[] {
-    return this.r.slice();
+    const out: number[] = [];
+    for (const c of this.chunks) for (const x of c) out.push(x);
+    return out;
   }
 
   has(id: number): boolean {
-    const k = this.firstEndAbove(id);
-    return k < this.r.length >> 1 && this.r[2 * k]! <= id;
+    let found = false;
+    this.scan(id, (a) => {
+      found = a <= id;
+      return false;
+    });
+    return found;
   }
 
   add(s: number, e: number): void {
     if (s >= e) return;
-    const r = this.r;
-    const n = r.length;
-    if (n === 0 || s > r[n - 1]!) {
-      r.push(s, e);
+    const last = this.chunks[this.chunks.length - 1];
+    const end = last ? last[last.length - 1]! : -Infinity;
+    if (!last || s > end) {
+      if (!last || last.length >= this.cap) this.chunks.push([s, e]);
+      else last.push(s, e);
+      this.size_ += e - s;
+      this.count_++;
+      return;
+    }
+    if (s === end) {
+      last[last.length - 1] = e;
       this.size_ += e - s;
       return;
     }
-    if (s === r[n - 1]!) {
-      r[n - 1] = e;
-      this.size_ += e - s;
-      return;
-    }
-    // First interval that ends at or after s (touching intervals merge), then all that start at or before e.
-    const k = this.firstEndAtLeast(s);
-    let j = k;
+    // The intervals that touch [s, e] (end ≥ s and start ≤ e) merge with it into one.
     let lo = s;
     let hi = e;
     let removed = 0;
-    while (2 * j < r.length && r[2 * j]! <= e) {
-      lo = Math.min(lo, r[2 * j]!);
-      hi = Math.max(hi, r[2 * j + 1]!);
-      removed += r[2 * j + 1]! - r[2 * j]!;
-      j++;
-    }
-    r.splice(2 * k, 2 * (j - k), lo, hi);
+    const [ci, ii] = this.locate(s, true);
+    let n = 0;
+    this.walk(ci, ii, (a, b) => {
+      if (a > e) return false;
+      lo = Math.min(lo, a);
+      hi = Math.max(hi, b);
+      removed += b - a;
+      n++;
+      return true;
+    });
+    this.replace(ci, ii, n, [lo, hi]);
     this.size_ += hi - lo - removed;
   }
 
   remove(s: number, e: number): void {
-    if (s >= e || this.r.length === 0) return;
-    const r = this.r;
-    const k = this.firstEndAbove(s);
-    let j = k;
+    if (s >= e || this.chunks.length === 0) return;
+    const [ci, ii] = this.locate(s, false);
     const keep: number[] = [];
-    while (2 * j < r.length && r[2 * j]! < e) {
-      const a = r[2 * j]!;
-      const b = r[2 * j + 1]!;
+    let n = 0;
+    this.walk(ci, ii, (a, b) => {
+      if (a >= e) return false;
       if (a < s) keep.push(a, s);
       if (b > e) keep.push(e, b);
       this.size_ -= Math.min(b, e) - Math.max(a, s);
-      j++;
-    }
-    if (j > k) r.splice(2 * k, 2 * (j - k), ...keep);
+      n++;
+      return true;
+    });
+    if (n > 0) this.replace(ci, ii, n, keep);
   }
 
   addRanges(ranges: readonly number[]): void {
@@ -93,21 +113,24 @@ export class IntervalSet {
 
   /** Appends the ids of [s, e) that are in the set to `out`, as ranges in order. */
   intersect(s: number, e: number, out: number[]): number[] {
-    const r = this.r;
-    for (let k = this.firstEndAbove(s); 2 * k < r.length && r[2 * k]! < e; k++) {
-      out.push(Math.max(s, r[2 * k]!), Math.min(e, r[2 * k + 1]!));
-    }
+    if (s >= e) return out; // an empty query has nothing in common (not even an empty range)
+    this.scan(s, (a, b) => {
+      if (a >= e) return false;
+      out.push(Math.max(s, a), Math.min(e, b));
+      return true;
+    });
     return out;
   }
 
   /** Appends the ids of [s, e) that are not in the set to `out`, as ranges in order. */
   subtract(s: number, e: number, out: number[]): number[] {
-    const r = this.r;
     let cur = s;
-    for (let k = this.firstEndAbove(s); 2 * k < r.length && r[2 * k]! < e; k++) {
-      if (r[2 * k]! > cur) out.push(cur, r[2 * k]!);
-      cur = r[2 * k + 1]!;
-    }
+    this.scan(s, (a, b) => {
+      if (a >= e) return false;
+      if (a > cur) out.push(cur, a);
+      cur = b;
+      return true;
+    });
     if (cur < e) out.push(cur, e);
     return out;
   }
@@ -115,10 +138,11 @@ export class IntervalSet {
   /** How many ids of [s, e) are in the set. */
   countIn(s: number, e: number): number {
     let n = 0;
-    const r = this.r;
-    for (let k = this.firstEndAbove(s); 2 * k < r.length && r[2 * k]! < e; k++) {
-      n += Math.min(e, r[2 * k + 1]!) - Math.max(s, r[2 * k]!);
-    }
+    this.scan(s, (a, b) => {
+      if (a >= e) return false;
+      n += Math.min(e, b) - Math.max(s, a);
+      return true;
+    });
     return n;
   }
 
@@ -126,28 +150,70 @@ export class IntervalSet {
     return this.countIn(s, e) === e - s;
   }
 
-  /** Index of the first interval whose end is > x. */
-  private firstEndAbove(x: number): number {
-    let lo = 0;
-    let hi = this.r.length >> 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.r[2 * mid + 1]! > x) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
+  /** Calls fn(start, end) for the intervals from the first whose end is > x, while it returns true. */
+  private scan(x: number, fn: (a: number, b: number) => boolean): void {
+    const [ci, ii] = this.locate(x, false);
+    this.walk(ci, ii, fn);
   }
 
-  /** Index of the first interval whose end is ≥ x. */
-  private firstEndAtLeast(x: number): number {
+  private walk(ci: number, ii: number, fn: (a: number, b: number) => boolean): void {
+    for (let c = ci, i = ii; c < this.chunks.length; c++, i = 0) {
+      const r = this.chunks[c]!;
+      for (; i < r.length; i += 2) if (!fn(r[i]!, r[i + 1]!)) return;
+    }
+  }
+
+  /**
+   * Chunk and flat index of the first interval whose end is > x (or ≥ x with `atLeast`); the chunk count
+   * and 0 when there is none.
+   */
+  private locate(x: number, atLeast: boolean): [number, number] {
+    const chunks = this.chunks;
+    const after = (end: number) => (atLeast ? end >= x : end > x);
     let lo = 0;
-    let hi = this.r.length >> 1;
+    let hi = chunks.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.r[2 * mid + 1]! >= x) hi = mid;
+      const c = chunks[mid]!;
+      if (after(c[c.length - 1]!)) hi = mid;
       else lo = mid + 1;
     }
-    return lo;
+    if (lo === chunks.length) return [lo, 0];
+    const r = chunks[lo]!;
+    let a = 0;
+    let b = r.length >> 1;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (after(r[2 * mid + 1]!)) b = mid;
+      else a = mid + 1;
+    }
+    return [lo, 2 * a];
+  }
+
+  /** Replace `n` intervals from (chunk ci, flat index ii) on, across chunks, with `items` (flat ranges). */
+  private replace(ci: number, ii: number, n: number, items: readonly number[]): void {
+    this.count_ += (items.length >> 1) - n;
+    if (ci === this.chunks.length) {
+      if (items.length > 0) this.chunks.push([...items]);
+      return;
+    }
+    // Cut the n intervals out: the rest of chunk ci first, then whole or leading parts of the next chunks.
+    const first = this.chunks[ci]!;
+    let left = n;
+    const fromFirst = Math.min(left, (first.length - ii) >> 1);
+    first.splice(ii, 2 * fromFirst, ...items);
+    left -= fromFirst;
+    let c = ci + 1;
+    while (left > 0) {
+      const r = this.chunks[c]!;
+      const take = Math.min(left, r.length >> 1);
+      r.splice(0, 2 * take);
+      left -= take;
+      if (r.length === 0) this.chunks.splice(c, 1);
+      else c++;
+    }
+    if (first.length === 0) this.chunks.splice(ci, 1);
+    else if (first.length > this.cap) this.chunks.splice(ci, 1, first.slice(0, first.length >> 2 << 1), first.slice(first.length >> 2 << 1));
   }
 }
 

@@ -14,12 +14,16 @@ function rangesOf(bits: boolean[]): number[] {
 }
 
 describe('IntervalSet', () => {
-  it('matches a bit array under random adds and removes', () => {
+  // One chunk (the default holds 512 intervals), and chunks of 2 and 5 so that adds and removes span and split them.
+  it.each([
+    [undefined, 300, 3000],
+    [2, 300, 3000],
+    [5, 2000, 8000],
+  ])('matches a bit array under random adds and removes (chunks of %s intervals, %i ids)', (chunk, n, steps) => {
     const rng = new RngRoot(7).stream('ranges');
-    const n = 300;
     const bits = new Array<boolean>(n).fill(false);
-    const set = new IntervalSet();
-    for (let step = 0; step < 3000; step++) {
+    const set = new IntervalSet(chunk);
+    for (let step = 0; step < steps; step++) {
       const a = rng.int(n);
       const b = Math.min(n, a + 1 + rng.int(20));
       const add = rng.next() < 0.6;
@@ -37,6 +41,7 @@ describe('IntervalSet', () => {
         expect(set.subtract(q0, q1, [])).toEqual(outside);
         expect(set.countIn(q0, q1)).toBe(bits.slice(q0, q1).filter(Boolean).length);
         expect(set.has(q0)).toBe(bits[q0]);
+        expect(set.intervals).toBe(rangesOf(bits).length / 2);
       }
     }
   });
