@@ -165,6 +165,17 @@ export const IosParams = z.strictObject({
       sortitionExpectedPerShard: z.int().min(1).optional().describe('τ per shard for sortition; default n/m'),
     })
     .prefault({}),
+  eds: z
+    .strictObject({
+      lotteryCandidates: z
+        .int()
+        .min(1)
+        .optional()
+        .describe(
+          'expected lottery gossipers per view: only lotteries below c/n are gossiped, Algorand-style (a view with none reruns as v+1); default 20 above 200 validators, every validator (the whitepaper) up to 200',
+        ),
+    })
+    .prefault({}),
   drp: z
     .strictObject({
       groupSize: z.int().min(2).default(16).describe('RandHound server group size c'),

@@ -81,7 +81,7 @@ export class IosNode implements ProtocolNode<L, L> {
       rng: world.env.rng,
       adversary,
       nodeCount: world.n,
-      ...(world.n > 200 ? { lotteryCandidates: 20 } : {}),
+      ...lotteryCandidates(ios.eds.lotteryCandidates, world.n),
     });
     const mine = world.leagues[this.shard_]!.nodeFor(self);
     if (mine) this.pob.set(this.shard_, mine);
@@ -592,3 +592,11 @@ export class IosNode implements ProtocolNode<L, L> {
   }
 }
 
+/**
+ * ios.eds.lotteryCandidates, or its default: above 200 validators a flood of every lottery costs about
+ * n·n·fanout transmissions per view (eds/README "Sizes"), so only ~20 expected candidates gossip.
+ */
+function lotteryCandidates(c: number | undefined, n: number): { lotteryCandidates?: number } {
+  const chosen = c ?? (n > 200 ? 20 : undefined);
+  return chosen === undefined ? {} : { lotteryCandidates: chosen };
+}
