@@ -126,6 +126,21 @@ export interface ProtocolDefinition {
 /** The empty effect list, shared so that a step with nothing to do allocates nothing. */
 export const NO_EFFECTS: readonly never[] = Object.freeze([]);
 
+/** Append [s, e) to flat ranges, merging it with the last range when they touch (empty ranges are skipped). */
+export function pushRange(out: number[], s: number, e: number): void {
+  if (e <= s) return;
+  const n = out.length;
+  if (n > 0 && out[n - 1] === s) out[n - 1] = e;
+  else out.push(s, e);
+}
+
+/** The ranges of disjoint sets given in ascending order, concatenated, adjacent ones merged. */
+export function joinRanges(sets: readonly TxSet[]): number[] {
+  const out: number[] = [];
+  for (const t of sets) for (let i = 0; i < t.ranges.length; i += 2) pushRange(out, t.ranges[i]!, t.ranges[i + 1]!);
+  return out;
+}
+
 export function txSetOf(ranges: number[]): TxSet {
   let count = 0;
   for (let i = 0; i < ranges.length; i += 2) count += ranges[i + 1]! - ranges[i]!;

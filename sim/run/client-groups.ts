@@ -1,3 +1,4 @@
+import { joinRanges, txSetOf } from '../protocols/types.js';
 import type { TxSet } from '../protocols/types.js';
 
 /**
@@ -6,25 +7,12 @@ import type { TxSet } from '../protocols/types.js';
  * batches' ids are disjoint and ascending (one book segment each, appended in route order).
  */
 export function groupClientBatches<B extends { readonly txs: TxSet }>(batches: readonly B[], keyOf: (b: B) => number): TxSet[] {
-  const order: number[] = [];
-  const ranges = new Map<number, number[]>();
-  const counts = new Map<number, number>();
+  const groups = new Map<number, TxSet[]>();
   for (const b of batches) {
     const key = keyOf(b);
-    let out = ranges.get(key);
-    if (!out) {
-      ranges.set(key, (out = []));
-      order.push(key);
-    }
-    const r = b.txs.ranges;
-    for (let i = 0; i < r.length; i += 2) {
-      const s = r[i]!;
-      const e = r[i + 1]!;
-      if (e <= s) continue;
-      if (out.length > 0 && out[out.length - 1] === s) out[out.length - 1] = e;
-      else out.push(s, e);
-    }
-    counts.set(key, (counts.get(key) ?? 0) + b.txs.count);
+    const list = groups.get(key);
+    if (list) list.push(b.txs);
+    else groups.set(key, [b.txs]);
   }
-  return order.map((k) => ({ ranges: ranges.get(k)!, count: counts.get(k)! }));
+  return [...groups.values()].map((sets) => txSetOf(joinRanges(sets)));
 }

@@ -180,7 +180,6 @@ export class CosiNode {
       if (!again) work = cost.work;
       this.validated = block;
     }
-    const half = this.phaseTimeoutUs / 2;
     const spec: TreeRoundSpec = {
       nodes,
       branching: graph.branching,
@@ -188,7 +187,7 @@ export class CosiNode {
       upBytes: this.sizes.of({ type: 'commitment', round: key, signers: 1 }),
       workUs: (pos) => ceilUs(work(pos) + this.cpu.signUs),
       aggregateUsPerSigner: this.cpu.aggregateUsPerSigner,
-      windowUs: (pos) => ceilUs((graph.depth === 0 ? 0 : Math.floor(half * (graph.heightOf(pos) / graph.depth))) + allow(pos)),
+      windowUs: (pos) => ceilUs(subtreeWindowUs(this.phaseTimeoutUs, graph.heightOf(pos), graph.depth) + allow(pos)),
       members: null,
       result: null,
     };
@@ -221,7 +220,6 @@ export class CosiNode {
     const r = this.computed;
     if (!r || r.step !== 'challenge' || !r.joined) return;
     const graph = this.committee.graph(r.key.topology);
-    const half = this.phaseTimeoutUs / 2;
     const verifyUs = evidence.length > 0 ? ceilUs(this.cpu.verifyUs * evidence.length) : 0;
     const msg: BftMsg = evidence.length > 0 ? { type: 'challenge', round: r.key, evidence } : { type: 'challenge', round: r.key };
     const spec: TreeRoundSpec = {
@@ -232,7 +230,7 @@ export class CosiNode {
       relayUs: (pos) => (pos === 0 ? 0 : verifyUs),
       workUs: () => ceilUs(this.cpu.signUs),
       aggregateUsPerSigner: this.cpu.aggregateUsPerSigner,
-      windowUs: (pos) => (graph.depth === 0 ? 0 : Math.floor(half * (graph.heightOf(pos) / graph.depth))),
+      windowUs: (pos) => subtreeWindowUs(this.phaseTimeoutUs, graph.heightOf(pos), graph.depth),
       members: r.joined,
       result: null,
     };
@@ -375,10 +373,15 @@ export class CosiNode {
 
   /** See the file comment: h·T/(2D), plus block validation in the prepare commitment step. */
   private windowUs(r: RoundState, step: 'commitment' | 'response'): number {
-    const base = r.depth === 0 ? 0 : Math.floor((this.phaseTimeoutUs / 2) * (r.levelsBelow / r.depth));
+    const base = subtreeWindowUs(this.phaseTimeoutUs, r.levelsBelow, r.depth);
     const validate = step === 'commitment' && r.key.phase === 'prepare' ? this.validateUs(r.block) : 0;
     return ceilUs(base + validate);
   }
+}
+
+/** The file comment's h·T/(2D): how long a member with h levels below it waits for its subtree. */
+function subtreeWindowUs(phaseTimeoutUs: number, levelsBelow: number, depth: number): number {
+  return depth === 0 ? 0 : Math.floor((phaseTimeoutUs / 2) * (levelsBelow / depth));
 }
 
 function addEvidence(r: RoundState, evidence: readonly Evidence[]): void {

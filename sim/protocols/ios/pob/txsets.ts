@@ -1,4 +1,4 @@
-import { txSetOf } from '../../types.js';
+import { joinRanges, pushRange, txSetOf } from '../../types.js';
 import type { TxSet } from '../../types.js';
 
 /** Small helpers over TxSet (half-open id ranges, sim/protocols/types.ts). */
@@ -26,14 +26,6 @@ export function partitionTxs(txs: TxSet, pred: (id: number) => boolean): { yes: 
 
 /** The union of disjoint sets, as one set (ranges concatenated, adjacent ones merged). */
 export function concatTxs(sets: readonly TxSet[]): TxSet {
-  const out: number[] = [];
-  for (const t of sets) for (let i = 0; i < t.ranges.length; i += 2) pushRange(out, t.ranges[i]!, t.ranges[i + 1]!);
+  const out = joinRanges(sets);
   return out.length === 0 ? EMPTY_TXS : txSetOf(out);
-}
-
-function pushRange(out: number[], s: number, e: number): void {
-  if (e <= s) return;
-  const n = out.length;
-  if (n > 0 && out[n - 1] === s) out[n - 1] = e;
-  else out.push(s, e);
 }
