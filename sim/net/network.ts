@@ -23,6 +23,16 @@ export const OVERLAY_STREAM = 'net:overlay';
  * row, which is what makes large blocks slow to spread. The receiver's download only caps the rate of
  * each transfer (as in SimBlock, which has no download queue).
  *
+ * A send for a later time (`atUs` > `nowUs`: round fidelity computes a tree's sends when the round starts,
+ * tree-round.ts) takes only its own slot on the sender's upload. If the queue is idle before `atUs`, the
+ * slot is kept as an island: messages sent meanwhile go out in the gap before it (first fit) and the
+ * queue's contiguous end is unchanged; as time passes, islands the queue reaches are joined into it. With
+ * a plain `departs = max(atUs, free)` a commitment reserved 20 s ahead (a window that waits for a slow
+ * child) would hold back everything its sender uploads until then: the next round's relays, gossip, votes.
+ * Then their late arrivals make further reservations later still, and the backlog runs away (at 10,000
+ * nodes it reached minutes within two minutes and stopped EDS's lottery from flooding). Sends at `now`
+ * never create islands, so message-level runs are exactly what they were.
+ *
  * Slow nodes (scenario `slowNodes`): `bandwidthFactor` multiplies the node's upload and download;
  * `extraLatencyMs` is that node's added last-mile delay, so a message between two slow nodes pays both.
  * A node listed in several entries gets the product of the factors and the sum of the extra delays.
@@ -44,6 +54,9 @@ export class Network {
   private readonly downloadMbps: Float64Array;
   private readonly extraUs: Float64Array;
   private readonly uploadFreeAt: Float64Array;
+  /** Future slots per node beyond its contiguous queue: [s0, e0, s1, e1, …] sorted, disjoint, all s > free. */
+  private readonly islands = new Map<number, number[]>();
+  private readonly hasIslands: Uint8Array;
   private readonly partitions: PartitionSchedule;
   private readonly lossRate: number;
   private readonly lossStream: RngStream | undefined;
@@ -84,30 +97,38 @@ export class Network {
       }
     });
     this.uploadFreeAt = new Float64Array(nodeCount);
+    this.hasIslands = new Uint8Array(nodeCount);
     this.bytesSent = new Float64Array(nodeCount);
     this.messagesSent = new Float64Array(nodeCount);
   }
 
   /**
-   * Hand a message to the network at `nowUs`; returns its arrival time (integer µs), or −1 if it is
+   * Hand a message to the network at `atUs`; returns its arrival time (integer µs), or −1 if it is
    * dropped by a partition (costs nothing: the connection is down) or lost (it was sent: the upload time
-   * and bytes are spent). A message to oneself arrives at once and costs nothing.
+   * and bytes are spent). A message to oneself arrives at once and costs nothing. `nowUs` is the
+   * simulation's present when the send is made for a later time (round fidelity); see the class comment.
    *
    * Draw order, fixed so runs are reproducible: the latency (per-message model) is drawn for every message
    * that is sent, lost or not, then the loss from 'net:loss' only when lossRate > 0; so changing lossRate
    * never shifts the latency sequence. Hot path: no allocation.
    */
-  send(from: number, to: number, sizeBytes: number, nowUs: Micros): Micros {
-    if (from === to) return nowUs;
-    if (this.partitions.count > 0 && this.partitions.separates(from, to, nowUs)) {
+  send(from: number, to: number, sizeBytes: number, atUs: Micros, nowUs: Micros = atUs): Micros {
+    if (from === to) return atUs;
+    if (this.partitions.count > 0 && this.partitions.separates(from, to, atUs)) {
       this.dropped++;
       return -1;
     }
     const up = this.uploadMbps[from]!;
     const down = this.downloadMbps[to]!;
+    const serialisation = serialisationUs(sizeBytes, up < down ? up : down);
     const free = this.uploadFreeAt[from]!;
-    const departs = (nowUs > free ? nowUs : free) + serialisationUs(sizeBytes, up < down ? up : down);
-    this.uploadFreeAt[from] = departs;
+    let departs: Micros;
+    if (this.hasIslands[from] === 0 && (atUs <= free || atUs <= nowUs)) {
+      departs = (atUs > free ? atUs : free) + serialisation;
+      this.uploadFreeAt[from] = departs;
+    } else {
+      departs = this.occupy(from, atUs, nowUs, serialisation);
+    }
     this.bytesSent[from]! += sizeBytes;
     this.messagesSent[from]! += 1;
     const arrives = departs + this.latency.delayUs(from, to) + this.extraUs[from]! + this.extraUs[to]!;
@@ -116,6 +137,55 @@ export class Network {
       return -1;
     }
     return arrives;
+  }
+
+  /**
+   * First fit on a queue with islands (or a future send that would make one): the earliest slot of
+   * `serialisation` µs at or after `atUs` that overlaps no slot already taken; returns its end.
+   */
+  private occupy(from: number, atUs: Micros, nowUs: Micros, serialisation: number): Micros {
+    let free = this.uploadFreeAt[from]!;
+    if (free < nowUs) free = nowUs; // the idle time before now cannot be used any more
+    const isl = this.islands.get(from) ?? [];
+    let i = 0;
+    while (i < isl.length && isl[i]! <= free) {
+      if (isl[i + 1]! > free) free = isl[i + 1]!;
+      i += 2;
+    }
+    let start = atUs > free ? atUs : free;
+    let j = i;
+    while (j < isl.length && start + serialisation > isl[j]!) {
+      if (isl[j + 1]! > start) start = isl[j + 1]!;
+      j += 2;
+    }
+    const end = start + serialisation;
+    if (start === free) {
+      // Joins the contiguous queue, and with it every island it now reaches.
+      free = end;
+      while (j < isl.length && isl[j]! <= free) {
+        if (isl[j + 1]! > free) free = isl[j + 1]!;
+        j += 2;
+      }
+      isl.splice(0, j);
+    } else {
+      // An island of its own between j−2 and j, merged with a neighbour it touches.
+      const touchesLeft = j > i && isl[j - 1] === start;
+      const touchesRight = j < isl.length && isl[j] === end;
+      if (touchesLeft && touchesRight) isl.splice(j - 1, 2);
+      else if (touchesLeft) isl[j - 1] = end;
+      else if (touchesRight) isl[j] = start;
+      else isl.splice(j, 0, start, end);
+      isl.splice(0, i);
+    }
+    this.uploadFreeAt[from] = free;
+    if (isl.length === 0) {
+      this.islands.delete(from);
+      this.hasIslands[from] = 0;
+    } else if (this.hasIslands[from] === 0) {
+      this.islands.set(from, isl);
+      this.hasIslands[from] = 1;
+    }
+    return end;
   }
 
   /** Whether an active partition separates a and b at `atUs` (exactly one of them in its set). */

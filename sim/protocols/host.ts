@@ -89,7 +89,7 @@ export class Host {
       if (from === to) return atUs;
       this.messages++;
       this.bytes += sizeBytes;
-      return this.net.send(from, to, sizeBytes, atUs);
+      return this.net.send(from, to, sizeBytes, atUs, this.kernel.now);
     },
     cpuStart: (node, atUs) => Math.max(atUs, this.cpuFreeAt[node]!),
     isUp: (node) => this.up[node] === 1,
@@ -165,7 +165,7 @@ export class Host {
           }
           break;
         case 'timer':
-          this.kernel.schedule(now + Math.max(0, Math.round(e.afterUs)), this.evTimer, node, {
+          this.kernel.schedule((e.fromUploadDone ? Math.max(now, this.net.uploadBusyUntil(node)) : now) + Math.max(0, Math.round(e.afterUs)), this.evTimer, node, {
             timer: e.timer,
             incarnation: this.incarnation[node]!,
           } satisfies TimerPayload);

@@ -17,9 +17,10 @@ import type { Micros } from '../kernel/time.js';
  * Every message goes through the network's `send` (the sender's upload queue, the latency draw, loss), so a
  * round costs the same bandwidth and latency as at message level. What differs, and why the two levels
  * agree statistically rather than byte for byte:
- *   - the sends are made when the round is computed, for their future departure times, so another message
- *     a tree member sends meanwhile queues behind them instead of between them, and the latency draws come
- *     in another order;
+ *   - the sends are made when the round is computed, for their future departure times; each takes only its
+ *     own slot on the sender's uplink (Network.send with `nowUs`: an island), so another message the member
+ *     sends meanwhile goes in a gap before it, first fit, rather than strictly in time order, and the
+ *     latency draws come in another order;
  *   - the members' own work is timed from their CPU queue as it is when the round starts but does not
  *     occupy it (their other work is not delayed by the round);
  *   - a member counts as crashed if it is down when the round is computed.
