@@ -39,8 +39,13 @@ export type Effect<M, T> =
   | { readonly kind: 'multicast'; readonly to: readonly NodeId[]; readonly msg: M; readonly sizeBytes: number }
   /** Flood `msg` over the gossip overlay to every node in `group` (all nodes when omitted). */
   | { readonly kind: 'gossip'; readonly msg: M; readonly sizeBytes: number; readonly group?: readonly NodeId[] }
-  /** Fire `timer` after `afterUs`. Timers are never cancelled: they carry their view/height and a stale one is ignored. */
-  | { readonly kind: 'timer'; readonly afterUs: Micros; readonly timer: T }
+  /**
+   * Fire `timer` after `afterUs`. Timers are never cancelled: they carry their view/height and a stale one is
+   * ignored. With `fromUploadDone`, `afterUs` counts from when this node's upload queue has sent everything
+   * handed to it so far (a sender learns when its writes complete): a window for the answers to a broadcast
+   * then opens when the broadcast has left, not when it was queued behind 10,000 copies.
+   */
+  | { readonly kind: 'timer'; readonly afterUs: Micros; readonly timer: T; readonly fromUploadDone?: boolean }
   /**
    * Round fidelity (tree-round.ts): the host computes a whole aggregation round over a tree (the message
    * down, each member's work, the aggregates up) in one pass from the same upload queues, latency draws

@@ -55,7 +55,11 @@ export function wrapEffects<M, T>(
         );
         break;
       case 'timer':
-        out.push({ kind: 'timer', afterUs: e.afterUs, timer: wrap(layer, epoch, shard, e.timer) });
+        out.push(
+          e.fromUploadDone
+            ? { kind: 'timer', afterUs: e.afterUs, timer: wrap(layer, epoch, shard, e.timer), fromUploadDone: true }
+            : { kind: 'timer', afterUs: e.afterUs, timer: wrap(layer, epoch, shard, e.timer) },
+        );
         break;
       case 'treeRound':
         out.push({ kind: 'treeRound', spec: e.spec, timer: wrap(layer, epoch, shard, e.timer) });

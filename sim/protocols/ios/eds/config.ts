@@ -1,7 +1,8 @@
 import type { RngRoot } from '../../../kernel/rng.js';
-import type { Micros } from '../../../kernel/time.js';
+import { serialisationUs, type Micros } from '../../../kernel/time.js';
 import type { CpuConfig, IosConfig } from '../../../scenario/schema.js';
 import type { NodeId } from '../../types.js';
+import { EdsSizes } from './messages.js';
 
 /** Configuration of one EdsNode (node.ts); README.md explains the timeouts. */
 export interface EdsConfig {
@@ -23,7 +24,12 @@ export interface EdsConfig {
    * in which nobody qualifies is rerun as v+1 (probability e^-c). Default: everyone gossips (the paper).
    */
   readonly lotteryCandidates?: number;
-  /** Completion bound of one run, from its start; default 5Δ + the client's CPU bound (README). */
+  /**
+   * The upload bandwidth (Mbit/s) the run deadline assumes for a client's broadcasts: the slowest region's, as
+   * a synchrony bound must hold whoever is elected. Omitted: broadcasts are not counted.
+   */
+  readonly clientUploadMbps?: number;
+  /** Completion bound of one run, from its start; default 5Δ + the client's CPU and upload bounds (README). */
   readonly runTimeoutUs?: Micros;
   /** Who writes the `eds.randomness` trace event: the DRP client only (default, one per epoch) or every validator. */
   readonly traceEpochStart?: 'leader' | 'all';
@@ -40,13 +46,18 @@ export interface EdsStats {
 /**
  * The completion bound of one DRP run, from its start (our choice; the whitepaper gives only Δ): four phases
  * each bounded by Δ at the client (shares, CoSi, reveal; then the gossip of rnd_e), one Δ of slack, plus the
- * client's worst-case CPU (verify every encrypted and every decrypted share, aggregate n signature shares)
- * and one server's (create and decrypt its group's shares).
+ * client's worst-case CPU (verify every encrypted and every decrypted share, aggregate n signature shares),
+ * one server's (create and decrypt its group's shares), and the time the client's uplink needs for its three
+ * broadcasts (grouping, CoSi announcement, sign-off: n − 1 copies each; its phase windows open when they
+ * have left, drp.ts) at `clientUploadMbps`.
  */
 export function defaultRunTimeoutUs(cfg: EdsConfig): Micros {
   const n = cfg.validators.length;
   const c = Math.min(cfg.drp.groupSize, n);
   const clientCpuUs = n * (2 * c * cfg.cpu.verifyUs + cfg.cpu.aggregateUsPerSigner) + 3 * cfg.cpu.signUs + cfg.cpu.verifyUs;
   const serverCpuUs = 2 * c * cfg.cpu.signUs + 2 * cfg.cpu.verifyUs;
-  return Math.ceil(5 * cfg.deltaUs + clientCpuUs + serverCpuUs);
+  const sizes = new EdsSizes(n, cfg.drp.shareBytes, cfg.drp.commitBytes);
+  const broadcastBytes = (n - 1) * (sizes.grouping() + sizes.cosiAnnounce() + sizes.revealRequest());
+  const uploadUs = cfg.clientUploadMbps === undefined ? 0 : serialisationUs(broadcastBytes, cfg.clientUploadMbps);
+  return Math.ceil(5 * cfg.deltaUs + clientCpuUs + serverCpuUs + uploadUs);
 }
