@@ -7,7 +7,7 @@ import { wrap, wrapEffects } from '../layers.js';
 import type { Layered } from '../layers.js';
 import { BelievableNode, MIN_NORMAL_LEAGUE, NormalNode, PobSizes } from '../pob/index.js';
 import type { PobBlockMeta, PobMsg, PobTimer } from '../pob/index.js';
-import type { Move } from '../transepoch/plan.js';
+import { movesStartingAt, type Move } from '../transepoch/plan.js';
 import type { BftCommitted } from '../../bft/extensions.js';
 import { AtomixClient, quorumOf } from '../atomix/index.js';
 import type { AtomixDeliver, AtomixEffect, AtomixMsg, AtomixTimer } from '../atomix/index.js';
@@ -419,12 +419,15 @@ export class IosNode implements ProtocolNode<L, L> {
     // A batch of this epoch's plan starts.
     const data = this.data;
     if (timer.epoch !== data.epoch || !data.plan) return;
-    const plan = data.plan;
-    for (const mv of plan.moves) {
-      if (mv.startUs !== timer.startUs) continue;
-      this.setOf(this.leaving, mv.fromShard).add(mv.node);
-      this.joining.get(mv.fromShard)?.delete(mv.node);
-      if (mv.node === this.self) this.startMove(data.epoch, mv, plan.moves.length, out);
+    const dest = data.shardOf[this.self];
+    for (const mv of movesStartingAt(data.plan, timer.startUs)) {
+      // Only the shards this node serves or is moving to: it asks for no other committee (askMembership).
+      // Every node keeping every shard's leavers was 9,375 entries × 10,000 nodes at paper scale.
+      if (this.pob.has(mv.fromShard) || mv.fromShard === dest) {
+        this.setOf(this.leaving, mv.fromShard).add(mv.node);
+        this.joining.get(mv.fromShard)?.delete(mv.node);
+      }
+      if (mv.node === this.self) this.startMove(data.epoch, mv, data.plan.moves.length, out);
     }
     for (const s of [...this.pob.keys()]) this.askMembership(s);
   }
@@ -450,8 +453,7 @@ export class IosNode implements ProtocolNode<L, L> {
     if (plan.moves.length === 0 && this.world.moveReady(epoch, 0)) {
       out.push({ kind: 'trace', event: { type: 'epoch.ready', epoch } });
     }
-    const starts = [...new Set(plan.moves.map((m) => m.startUs))].sort((a, b) => a - b);
-    for (const startUs of starts) this.ownTimer(startUs - now, { kind: 'batch', epoch, startUs }, epoch, out);
+    for (const startUs of plan.starts) this.ownTimer(startUs - now, { kind: 'batch', epoch, startUs }, epoch, out);
   }
 
   /** This node's batch starts: it leaves its old shard and asks a member of the new one for the state. */

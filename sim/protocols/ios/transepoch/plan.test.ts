@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RngRoot } from '../../../kernel/rng.js';
-import { minVotingFraction, planTransEpoch, swapBatchSize } from './plan.js';
+import { minVotingFraction, movesStartingAt, planTransEpoch, swapBatchSize } from './plan.js';
 
 function assignment(n: number, m: number, seed: number): Int32Array {
   const rng = new RngRoot(seed).stream('a');
@@ -11,6 +11,16 @@ function assignment(n: number, m: number, seed: number): Int32Array {
 }
 
 describe('TransEpoch plan', () => {
+  it('indexes the moves by batch start: each start lists exactly the moves that start then', () => {
+    const plan = planTransEpoch(1, assignment(400, 4, 1), assignment(400, 4, 2), 4, 9, 3_000_000, 10_000_000, 'rnd1');
+    const distinct = [...new Set(plan.moves.map((m) => m.startUs))].sort((a, b) => a - b);
+    expect(plan.starts).toEqual(distinct);
+    for (const t of distinct) expect(movesStartingAt(plan, t)).toEqual(plan.moves.filter((m) => m.startUs === t));
+    expect(movesStartingAt(plan, distinct[0]! + 1)).toEqual([]);
+    expect(movesStartingAt(plan, 0)).toEqual([]);
+    expect(movesStartingAt(plan, distinct.at(-1)! + 3_000_000)).toEqual([]);
+  });
+
   it('k = round(log_base(n/m)), at least 1', () => {
     expect(swapBatchSize(2000, 4, 2)).toBe(9); // log2(500) = 8.97
     expect(swapBatchSize(10_000, 16, 2)).toBe(9); // log2(625) = 9.29
