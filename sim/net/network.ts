@@ -25,8 +25,9 @@ export const OVERLAY_STREAM = 'net:overlay';
  *
  * A send for a later time (`atUs` > `nowUs`: round fidelity computes a tree's sends when the round starts,
  * tree-round.ts) takes only its own slot on the sender's upload. If the queue is idle before `atUs`, the
- * slot is kept as an island: messages sent meanwhile go out in the gap before it (first fit) and the
- * queue's contiguous end is unchanged; as time passes, islands the queue reaches are joined into it. With
+ * slot is kept as an island: messages sent meanwhile use the gaps before and between islands, a long one
+ * carried across several gaps (packets of concurrent flows interleave), and depart when their last byte
+ * has; the queue's contiguous end is unchanged until it reaches an island and joins it. With
  * a plain `departs = max(atUs, free)` a commitment reserved 20 s ahead (a window that waits for a slow
  * child) would hold back everything its sender uploads until then: the next round's relays, gossip, votes.
  * Then their late arrivals make further reservations later still, and the backlog runs away (at 10,000
@@ -140,8 +141,10 @@ export class Network {
   }
 
   /**
-   * First fit on a queue with islands (or a future send that would make one): the earliest slot of
-   * `serialisation` µs at or after `atUs` that overlaps no slot already taken; returns its end.
+   * A send on a queue with islands (or a future send that would make one). The message starts at
+   * max(atUs, the queue's end) and is carried in the gaps between the islands until its serialisation is
+   * done, as packets of concurrent flows interleave on a link; it departs when its last byte has. Its span
+   * joins the islands it crossed into one busy block (the link is busy throughout). Returns the departure.
    */
   private occupy(from: number, atUs: Micros, nowUs: Micros, serialisation: number): Micros {
     let free = this.uploadFreeAt[from]!;
@@ -152,29 +155,45 @@ export class Network {
       if (isl[i + 1]! > free) free = isl[i + 1]!;
       i += 2;
     }
-    let start = atUs > free ? atUs : free;
+    const start = atUs > free ? atUs : free;
+    // Islands entirely before the start stay as they are.
     let j = i;
-    while (j < isl.length && start + serialisation > isl[j]!) {
-      if (isl[j + 1]! > start) start = isl[j + 1]!;
+    while (j < isl.length && isl[j + 1]! <= start) j += 2;
+    const first = j;
+    let pos = start;
+    let left = serialisation;
+    while (j < isl.length) {
+      const gap = isl[j]! - pos;
+      if (left <= gap) break;
+      if (gap > 0) left -= gap;
+      if (isl[j + 1]! > pos) pos = isl[j + 1]!;
       j += 2;
     }
-    const end = start + serialisation;
-    if (start === free) {
+    const end = pos + left;
+    // [start, end) is now one busy block that swallowed islands first … j−2.
+    let lo = start;
+    let hi = end;
+    let a = first;
+    let b = j;
+    if (a < b && isl[a]! < lo) lo = isl[a]!; // an island it started inside
+    if (a > i && isl[a - 1] === lo) {
+      a -= 2;
+      lo = isl[a]!;
+    }
+    if (b < isl.length && isl[b] === hi) {
+      hi = isl[b + 1]!;
+      b += 2;
+    }
+    if (lo <= free) {
       // Joins the contiguous queue, and with it every island it now reaches.
-      free = end;
-      while (j < isl.length && isl[j]! <= free) {
-        if (isl[j + 1]! > free) free = isl[j + 1]!;
-        j += 2;
+      free = hi > free ? hi : free;
+      while (b < isl.length && isl[b]! <= free) {
+        if (isl[b + 1]! > free) free = isl[b + 1]!;
+        b += 2;
       }
-      isl.splice(0, j);
+      isl.splice(0, b);
     } else {
-      // An island of its own between j−2 and j, merged with a neighbour it touches.
-      const touchesLeft = j > i && isl[j - 1] === start;
-      const touchesRight = j < isl.length && isl[j] === end;
-      if (touchesLeft && touchesRight) isl.splice(j - 1, 2);
-      else if (touchesLeft) isl[j - 1] = end;
-      else if (touchesRight) isl[j] = start;
-      else isl.splice(j, 0, start, end);
+      isl.splice(a, b - a, lo, hi);
       isl.splice(0, i);
     }
     this.uploadFreeAt[from] = free;

@@ -19,7 +19,7 @@ import type { Micros } from '../kernel/time.js';
  * agree statistically rather than byte for byte:
  *   - the sends are made when the round is computed, for their future departure times; each takes only its
  *     own slot on the sender's uplink (Network.send with `nowUs`: an island), so another message the member
- *     sends meanwhile goes in a gap before it, first fit, rather than strictly in time order, and the
+ *     sends meanwhile is carried in the gaps around it rather than strictly in time order, and the
  *     latency draws come in another order;
  *   - the members' own work is timed from their CPU queue as it is when the round starts but does not
  *     occupy it (their other work is not delayed by the round);
