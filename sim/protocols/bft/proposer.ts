@@ -18,6 +18,11 @@ export class Proposer {
   repropose: BlockRef | null = null;
   /** The next committee, to be written into the next new block (reconfig.ts). */
   reconfig: readonly NodeId[] | null = null;
+  /**
+   * The owner's wish for the next committee may have changed: `next` calls this first, and the owner sets
+   * `reconfig` from it (BftReplica.reconfigurationDue). Only a proposing leader pays for working it out.
+   */
+  reconfigDue: (() => void) | null = null;
   lastProposeUs: Micros = -Infinity;
   /** Last announcement, decide, NewView or heartbeat this node sent as leader. */
   lastLeaderMsgUs: Micros = 0;
@@ -58,6 +63,11 @@ export class Proposer {
 
   /** The block to propose at `height`, or null when there is nothing to propose. */
   next(height: number, view: number, now: Micros): { block: BlockRef; fromMempool: boolean } | null {
+    if (this.reconfigDue) {
+      const due = this.reconfigDue;
+      this.reconfigDue = null;
+      due();
+    }
     const carried = this.repropose !== null && this.repropose.height === height ? this.repropose : null;
     this.repropose = null;
     if (carried) return { block: { ...carried, height, view, proposer: this.self }, fromMempool: false };

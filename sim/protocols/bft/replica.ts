@@ -29,6 +29,13 @@ export class BftReplica extends ReplicaCore implements ProtocolNode<BftMsg, BftT
   proposeReconfiguration(members: readonly NodeId[]): void {
     this.proposer.reconfig = members;
   }
+  /**
+   * The committee this replica should propose may have changed: `update` (which calls proposeReconfiguration
+   * or leaves the pending one) runs when this replica next builds a block as leader, not now.
+   */
+  reconfigurationDue(update: () => void): void {
+    this.proposer.reconfigDue = update;
+  }
   get pendingReconfiguration(): readonly NodeId[] | null {
     return this.proposer.reconfig;
   }

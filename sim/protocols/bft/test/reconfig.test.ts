@@ -94,6 +94,28 @@ describe('committee reconfiguration at a block boundary (reconfig.ts)', () => {
     });
   }
 
+  it('a due reconfiguration is worked out only by a member that builds a block as leader, then switches as an eager one', () => {
+    const { nodes, pump, notes } = network(10, 13);
+    const next = [0, 1, 2, 3, 4, 5, 6, 10, 11, 12];
+    const ran: NodeId[] = [];
+    pump.run(1 * S);
+    // Every old member learns that the committee should change; none works it out yet.
+    nodes.slice(0, 10).forEach((n, self) =>
+      n.replica!.reconfigurationDue(() => {
+        ran.push(self);
+        n.reconfigure(next);
+      }),
+    );
+    expect(ran).toEqual([]);
+    pump.inject(0, { kind: 'txs', txs: txSetOf([0, 25]) }, 1 * S);
+    pump.run(10 * S);
+    // Only the leader (node 0, view 0) built a block, so only it ran the update, once.
+    expect(ran).toEqual([0]);
+    const switches = notes.filter((x) => x.event.type === 'bftReconfigured') as { node: NodeId; event: BftReconfigured }[];
+    expect(switches.length).toBe(13);
+    expect([...nodes[10]!.replica!.committee.members].sort((a, b) => a - b)).toEqual(next);
+  });
+
   it('a joiner that hears the new generation before its Join keeps the messages, then catches up', () => {
     const { nodes, pump } = network(4, 5, 'star');
     pump.run(200_000);

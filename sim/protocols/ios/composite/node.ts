@@ -429,7 +429,7 @@ export class IosNode implements ProtocolNode<L, L> {
       }
       if (mv.node === this.self) this.startMove(data.epoch, mv, data.plan.moves.length, out);
     }
-    for (const s of [...this.pob.keys()]) this.askMembership(s);
+    for (const s of [...this.pob.keys()]) this.membershipDue(s);
   }
 
   /** Genesis: epoch 0 starts and is ready at once (nobody moves); each node traces its own shard and league. */
@@ -506,7 +506,7 @@ export class IosNode implements ProtocolNode<L, L> {
       case 'ready':
         this.setOf(this.joining, msg.shard).add(msg.node);
         this.leaving.get(msg.shard)?.delete(msg.node);
-        this.askMembership(msg.shard);
+        this.membershipDue(msg.shard);
         return;
     }
   }
@@ -586,6 +586,18 @@ export class IosNode implements ProtocolNode<L, L> {
     if (desired.length === committee.length && desired.every((v) => c.memberIndex(v) >= 0)) return;
     this.stats.reconfigRequests++;
     node.reconfigure(desired);
+  }
+
+  /**
+   * Leavers or joiners changed between blocks: work out the request when this member next proposes as
+   * leader (bft Proposer.reconfigDue), not on every `ready`. Each of ~9,400 joiners' `ready` reaches every
+   * member of its new shard, and an O(committee) request per member and `ready` was ~6 M recomputations of
+   * ~600 members per paper-scale transition; only the next block's leader reads the result.
+   */
+  private membershipDue(shard: number): void {
+    const node = this.pob.get(shard);
+    if (!(node instanceof NormalNode)) return;
+    node.bft.replica?.reconfigurationDue(() => this.askMembership(shard));
   }
 
   private setOf(map: Map<number, Set<NodeId>>, shard: number): Set<NodeId> {
