@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RngRoot, RngStream } from '../kernel/rng.js';
+import { BusyCalendar } from '../kernel/calendar.js';
 import { msToUs, serialisationUs, type Micros } from '../kernel/time.js';
 import type { NetworkConfig } from '../scenario/schema.js';
 import { LatencyModel } from './latency.js';
@@ -24,15 +25,9 @@ export const OVERLAY_STREAM = 'net:overlay';
  * each transfer (as in SimBlock, which has no download queue).
  *
  * A send for a later time (`atUs` > `nowUs`: round fidelity computes a tree's sends when the round starts,
- * tree-round.ts) takes only its own slot on the sender's upload. If the queue is idle before `atUs`, the
- * slot is kept as an island: messages sent meanwhile use the gaps before and between islands, a long one
- * carried across several gaps (packets of concurrent flows interleave), and depart when their last byte
- * has; the queue's contiguous end is unchanged until it reaches an island and joins it. With
- * a plain `departs = max(atUs, free)` a commitment reserved 20 s ahead (a window that waits for a slow
- * child) would hold back everything its sender uploads until then: the next round's relays, gossip, votes.
- * Then their late arrivals make further reservations later still, and the backlog runs away (at 10,000
- * nodes it reached minutes within two minutes and stopped EDS's lottery from flooding). Sends at `now`
- * never create islands, so message-level runs are exactly what they were.
+ * tree-round.ts) takes only its own slot on the sender's upload, and a message sent meanwhile is carried
+ * in the gaps around such slots (kernel/calendar.ts, BusyCalendar). Sends at `now` on a queue without
+ * booked slots are the plain queue above, so message-level runs are exactly what they were.
  *
  * Slow nodes (scenario `slowNodes`): `bandwidthFactor` multiplies the node's upload and download;
  * `extraLatencyMs` is that node's added last-mile delay, so a message between two slow nodes pays both.
@@ -54,10 +49,7 @@ export class Network {
   private readonly uploadMbps: Float64Array;
   private readonly downloadMbps: Float64Array;
   private readonly extraUs: Float64Array;
-  private readonly uploadFreeAt: Float64Array;
-  /** Future slots per node beyond its contiguous queue: [s0, e0, s1, e1, …] sorted, disjoint, all s > free. */
-  private readonly islands = new Map<number, number[]>();
-  private readonly hasIslands: Uint8Array;
+  private readonly upload: BusyCalendar;
   private readonly partitions: PartitionSchedule;
   private readonly lossRate: number;
   private readonly lossStream: RngStream | undefined;
@@ -97,8 +89,7 @@ export class Network {
         this.extraUs[v]! += msToUs(slow.extraLatencyMs);
       }
     });
-    this.uploadFreeAt = new Float64Array(nodeCount);
-    this.hasIslands = new Uint8Array(nodeCount);
+    this.upload = new BusyCalendar(nodeCount);
     this.bytesSent = new Float64Array(nodeCount);
     this.messagesSent = new Float64Array(nodeCount);
   }
@@ -122,14 +113,7 @@ export class Network {
     const up = this.uploadMbps[from]!;
     const down = this.downloadMbps[to]!;
     const serialisation = serialisationUs(sizeBytes, up < down ? up : down);
-    const free = this.uploadFreeAt[from]!;
-    let departs: Micros;
-    if (this.hasIslands[from] === 0 && (atUs <= free || atUs <= nowUs)) {
-      departs = (atUs > free ? atUs : free) + serialisation;
-      this.uploadFreeAt[from] = departs;
-    } else {
-      departs = this.occupy(from, atUs, nowUs, serialisation);
-    }
+    const departs = this.upload.take(from, atUs, serialisation, nowUs);
     this.bytesSent[from]! += sizeBytes;
     this.messagesSent[from]! += 1;
     const arrives = departs + this.latency.delayUs(from, to) + this.extraUs[from]! + this.extraUs[to]!;
@@ -138,73 +122,6 @@ export class Network {
       return -1;
     }
     return arrives;
-  }
-
-  /**
-   * A send on a queue with islands (or a future send that would make one). The message starts at
-   * max(atUs, the queue's end) and is carried in the gaps between the islands until its serialisation is
-   * done, as packets of concurrent flows interleave on a link; it departs when its last byte has. Its span
-   * joins the islands it crossed into one busy block (the link is busy throughout). Returns the departure.
-   */
-  private occupy(from: number, atUs: Micros, nowUs: Micros, serialisation: number): Micros {
-    let free = this.uploadFreeAt[from]!;
-    if (free < nowUs) free = nowUs; // the idle time before now cannot be used any more
-    const isl = this.islands.get(from) ?? [];
-    let i = 0;
-    while (i < isl.length && isl[i]! <= free) {
-      if (isl[i + 1]! > free) free = isl[i + 1]!;
-      i += 2;
-    }
-    const start = atUs > free ? atUs : free;
-    // Islands entirely before the start stay as they are.
-    let j = i;
-    while (j < isl.length && isl[j + 1]! <= start) j += 2;
-    const first = j;
-    let pos = start;
-    let left = serialisation;
-    while (j < isl.length) {
-      const gap = isl[j]! - pos;
-      if (left <= gap) break;
-      if (gap > 0) left -= gap;
-      if (isl[j + 1]! > pos) pos = isl[j + 1]!;
-      j += 2;
-    }
-    const end = pos + left;
-    // [start, end) is now one busy block that swallowed islands first … j−2.
-    let lo = start;
-    let hi = end;
-    let a = first;
-    let b = j;
-    if (a < b && isl[a]! < lo) lo = isl[a]!; // an island it started inside
-    if (a > i && isl[a - 1] === lo) {
-      a -= 2;
-      lo = isl[a]!;
-    }
-    if (b < isl.length && isl[b] === hi) {
-      hi = isl[b + 1]!;
-      b += 2;
-    }
-    if (lo <= free) {
-      // Joins the contiguous queue, and with it every island it now reaches.
-      free = hi > free ? hi : free;
-      while (b < isl.length && isl[b]! <= free) {
-        if (isl[b + 1]! > free) free = isl[b + 1]!;
-        b += 2;
-      }
-      isl.splice(0, b);
-    } else {
-      isl.splice(a, b - a, lo, hi);
-      isl.splice(0, i);
-    }
-    this.uploadFreeAt[from] = free;
-    if (isl.length === 0) {
-      this.islands.delete(from);
-      this.hasIslands[from] = 0;
-    } else if (this.hasIslands[from] === 0) {
-      this.islands.set(from, isl);
-      this.hasIslands[from] = 1;
-    }
-    return end;
   }
 
   /** Whether an active partition separates a and b at `atUs` (exactly one of them in its set). */
@@ -219,7 +136,7 @@ export class Network {
 
   /** When node v's upload queue is empty again (µs); `now` or earlier means idle. */
   uploadBusyUntil(v: number): Micros {
-    return this.uploadFreeAt[v]!;
+    return this.upload.freeAt(v);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Kernel } from '../kernel/kernel.js';
+import { BusyCalendar } from '../kernel/calendar.js';
 import type { Micros } from '../kernel/time.js';
 import type { Network } from '../net/network.js';
 import type { TraceRecorder } from '../trace/recorder.js';
@@ -47,7 +48,8 @@ interface GossipState {
 export class Host {
   readonly up: Uint8Array;
   private readonly incarnation: Int32Array;
-  private readonly cpuFreeAt: Float64Array;
+  /** Each node's CPU: a busy-until queue that round fidelity can book ahead (kernel/calendar.ts). */
+  private readonly cpu: BusyCalendar;
   private readonly nodes: readonly ProtocolNode<unknown, unknown>[];
   private readonly gossips = new Map<number, GossipState>();
   /** Position of each node in a gossip group (-1 outside it), built once per group array. */
@@ -73,7 +75,7 @@ export class Host {
     this.nodes = instance.nodes;
     this.up = new Uint8Array(nodeCount).fill(1);
     this.incarnation = new Int32Array(nodeCount);
-    this.cpuFreeAt = new Float64Array(nodeCount);
+    this.cpu = new BusyCalendar(nodeCount);
     this.traceMessages = traceMessages;
     this.evDeliver = kernel.register((to, p) => this.onDeliver(to, p as Envelope));
     this.evTimer = kernel.register((node, p) => this.onTimer(node, p as TimerPayload));
@@ -82,7 +84,8 @@ export class Host {
 
   /**
    * What round fidelity (tree-round.ts) uses: the network's send, counted like any message (not traced at
-   * the messages level: its sends are for future times); the CPU queue read, not reserved; liveness now.
+   * the messages level: its sends are for future times); the CPU queues, reserved for the members' work;
+   * liveness now.
    */
   private readonly port: TreePort = {
     send: (from, to, sizeBytes, atUs) => {
@@ -91,7 +94,10 @@ export class Host {
       this.bytes += sizeBytes;
       return this.net.send(from, to, sizeBytes, atUs, this.kernel.now);
     },
-    cpuStart: (node, atUs) => Math.max(atUs, this.cpuFreeAt[node]!),
+    cpuRun: (node, atUs, us) => {
+      const work = Math.max(0, Math.round(us));
+      return work > 0 ? this.cpu.take(node, atUs, work, this.kernel.now) : Math.max(atUs, this.cpu.freeAt(node));
+    },
     isUp: (node) => this.up[node] === 1,
   };
 
@@ -112,7 +118,7 @@ export class Host {
   recover(node: NodeId): void {
     if (this.up[node] === 1) return;
     this.up[node] = 1;
-    this.cpuFreeAt[node] = this.kernel.now;
+    this.cpu.reset(node, this.kernel.now);
     this.record({ t: this.kernel.now, type: 'node.recover', node });
     this.step(node, { kind: 'recover' });
   }
@@ -127,10 +133,9 @@ export class Host {
       const e = effects[i]!;
       switch (e.kind) {
         case 'cpu': {
-          // Busy-until queue: the work starts when the CPU is free; what follows waits for it.
-          const start = Math.max(now, this.cpuFreeAt[node]!);
-          const done = start + Math.max(0, Math.round(e.us));
-          this.cpuFreeAt[node] = done;
+          // Busy-until queue: the work starts when the CPU is free (carried around work booked ahead by a
+          // computed round); what follows waits for it.
+          const done = this.cpu.take(node, now, Math.max(0, Math.round(e.us)), now);
           if (done > now && i + 1 < effects.length) {
             this.kernel.schedule(done, this.evDeferred, node, {
               effects,
@@ -260,7 +265,7 @@ export class Host {
 
   /** When no node's CPU is busy later than this, all deferred work has run. */
   cpuBusyUntil(node: NodeId): Micros {
-    return this.cpuFreeAt[node]!;
+    return this.cpu.freeAt(node);
   }
 }
 

@@ -14,7 +14,7 @@ function port(down: ReadonlySet<number> = new Set()): TreePort & { sends: number
       p.sends++;
       return at + 10_000;
     },
-    cpuStart: (_node: number, at: number) => at,
+    cpuRun: (_node: number, at: number, us: number) => at + us,
     isUp: (node: number) => !down.has(node),
   };
   return p;
@@ -60,6 +60,29 @@ describe('computeTreeRound (CoSi half-round in one pass)', () => {
     // Inner at 10 ms relays at 10.5 ms; leaves hear at 20.5, relay-work again to 21.0, ready 22.0, parts at
     // 32.0; inner aggregates 3 signers (+0.3 ms) and its part reaches the root at 42.3; the root adds 0.7 ms.
     expect(r.atUs).toBe(43_000);
+  });
+
+  it("the members' work occupies their CPU: a second round computed at once validates after the first", () => {
+    // A port with a busy-until CPU per node, as the host's.
+    const free = new Map<number, number>();
+    const p = {
+      ...port(),
+      cpuRun: (node: number, at: number, us: number) => {
+        const done = Math.max(at, free.get(node) ?? 0) + us;
+        if (us > 0) free.set(node, done);
+        return done;
+      },
+    };
+    const long = spec({ workUs: () => 30_000, windowUs: () => 1_000_000 });
+    const first = computeTreeRound(long, 0, p);
+    // Leaves hear at 20 ms and work 30 ms; parts at 60 ms; inner members (working from 10 ms to 40 ms) forward
+    // at 60 ms, the root (working 0–30 ms) has all at 70 ms.
+    expect(first.atUs).toBe(70_000);
+    // The second round's messages arrive as before, but every member's CPU is busy with the first round's
+    // work until then: each level waits 30 ms more.
+    const second = computeTreeRound(long, 0, p);
+    expect(second.atUs).toBe(100_000);
+    expect(free.get(103)).toBe(80_000); // a leaf: 20–50 ms, then 50–80 ms
   });
 
   it('the challenge goes only to the members that joined', () => {

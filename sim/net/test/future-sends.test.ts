@@ -1,5 +1,4 @@
 import { describe, it, expect } from 'vitest';
-import { RngRoot } from '../../kernel/rng.js';
 import { serialisationUs } from '../../kernel/time.js';
 import { makeNetwork, nodesIn } from './helpers.js';
 
@@ -43,39 +42,6 @@ describe('sends for a later time (round fidelity)', () => {
     // At 9,000 the queue is past the first island and reaches the second: a message now goes after it.
     expect(net.send(na, eu2, 1_000, 9_000)).toBe(9_000 + ser(1_000) + ser(1_000) + LAT);
     expect(net.uploadBusyUntil(na)).toBe(9_000 + 2 * ser(1_000));
-  });
-
-  it('matches a plain timeline model: each message departs when the free time after its start covers it', () => {
-    const rng = new RngRoot(7).stream('test');
-    const { net, na, eu1 } = setup();
-    // The reference: every busy interval ever, no pruning; a message at t uses the free time from t on.
-    const busy: [number, number][] = [];
-    const place = (t: number, need: number): number => {
-      busy.sort((x, y) => x[0] - y[0]);
-      let pos = t;
-      let left = need;
-      const used: [number, number][] = [];
-      for (const [s, e] of busy) {
-        if (e <= pos) continue;
-        if (s > pos) {
-          const take = Math.min(left, s - pos);
-          used.push([pos, pos + take]);
-          left -= take;
-          if (left === 0) break;
-        }
-        pos = Math.max(pos, e);
-      }
-      if (left > 0) used.push([pos, pos + left]);
-      busy.push(...used);
-      return used.at(-1)![1];
-    };
-    let now = 0;
-    for (let k = 0; k < 3_000; k++) {
-      now += Math.floor(rng.next() * 3_000);
-      const bytes = 50 + Math.floor(rng.next() * 20_000);
-      const at = rng.next() < 0.5 ? now : now + Math.floor(rng.next() * 200_000);
-      expect(net.send(na, eu1, bytes, at, now) - LAT).toBe(place(at, ser(bytes)));
-    }
   });
 
   it('leaves sends at the present exactly as a FIFO queue (message level)', () => {

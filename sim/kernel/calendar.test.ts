@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { BusyCalendar } from './calendar.js';
+import { RngRoot } from './rng.js';
+
+/** The reference: every busy interval ever, no pruning; work from t uses the free time from t on. */
+function timeline() {
+  const busy: [number, number][] = [];
+  return (t: number, need: number): number => {
+    busy.sort((x, y) => x[0] - y[0]);
+    let pos = t;
+    let left = need;
+    const used: [number, number][] = [];
+    for (const [s, e] of busy) {
+      if (e <= pos) continue;
+      if (s > pos) {
+        const take = Math.min(left, s - pos);
+        used.push([pos, pos + take]);
+        left -= take;
+        if (left === 0) break;
+      }
+      pos = Math.max(pos, e);
+    }
+    if (left > 0 || used.length === 0) used.push([pos, pos + left]);
+    busy.push(...used);
+    return used.at(-1)![1];
+  };
+}
+
+describe('BusyCalendar', () => {
+  it('is a plain busy-until queue for work that starts now', () => {
+    const c = new BusyCalendar(2);
+    expect(c.take(0, 100, 50)).toBe(150);
+    expect(c.take(0, 120, 10)).toBe(160);
+    expect(c.take(0, 500, 10)).toBe(510);
+    expect(c.freeAt(0)).toBe(510);
+    expect(c.freeAt(1)).toBe(0);
+  });
+
+  it('keeps work booked ahead as an island: work now runs before it, and around it', () => {
+    const c = new BusyCalendar(1);
+    expect(c.take(0, 1_000, 100, 0)).toBe(1_100); // booked for 1,000–1,100 while it is 0
+    expect(c.freeAt(0)).toBe(0);
+    expect(c.take(0, 0, 300)).toBe(300); // fits before
+    expect(c.take(0, 0, 1_000)).toBe(1_400); // 700 before the island, 300 after it
+    expect(c.freeAt(0)).toBe(1_400);
+  });
+
+  it('reset forgets what was queued and booked', () => {
+    const c = new BusyCalendar(1);
+    c.take(0, 0, 5_000);
+    c.take(0, 9_000, 100, 0);
+    c.reset(0, 1_000);
+    expect(c.take(0, 1_000, 10)).toBe(1_010);
+    expect(c.take(0, 8_995, 10, 1_010)).toBe(9_005); // the old island is gone
+  });
+
+  it('matches a plain timeline model over 5,000 random bookings, now and ahead', () => {
+    const rng = new RngRoot(11).stream('calendar');
+    const c = new BusyCalendar(1);
+    const place = timeline();
+    let now = 0;
+    for (let k = 0; k < 5_000; k++) {
+      now += Math.floor(rng.next() * 3_000);
+      const need = 1 + Math.floor(rng.next() * 8_000);
+      const at = rng.next() < 0.5 ? now : now + Math.floor(rng.next() * 200_000);
+      expect(c.take(0, at, need, now)).toBe(place(at, need));
+    }
+  });
+});
