@@ -42,7 +42,7 @@ export function iosScaleScenario(o: IosScaleOptions): Scenario {
       nodes: o.nodes,
       shards,
       // As scenarios/ios-paper-scale.json: a 625-node shard's transition (70 batches, Δ apart) needs > 210 s.
-      protocol: { type: 'ios', epochSeconds: 600, pob: { announce: 'short-ids' }, league: { fidelity: 'round' } },
+      protocol: { type: 'ios', epochSeconds: 600, pob: { announce: 'short-ids' }, league: { fidelity: 'round' }, transEpoch: { bootstrapFrom: 'previous-members' } },
       workload: {
         offeredTps: TPS_PER_SHARD * shards,
         accounts: 1_000_000,

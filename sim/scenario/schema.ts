@@ -187,6 +187,12 @@ export const IosParams = z.strictObject({
     .strictObject({
       batchLogBase: z.number().gt(1).default(2).describe('k = log_base(n/m) nodes per swap batch (the paper writes log without a base)'),
       stateBytesPerAccount: z.int().positive().default(100).describe('bytes of state per account a joiner downloads from the last MSB'),
+      bootstrapFrom: z
+        .enum(['stayers', 'previous-members'])
+        .default('stayers')
+        .describe(
+          "who serves a joiner its new shard's state (one server per joiner, a keyed choice): a validator that stays in that shard (any previous member if none stays), or any validator that was in that shard in the ending epoch, movers included: each holds the shard's last MSB (the whitepaper says only that states are bootstrapped from the shard's last MSB)",
+        ),
     })
     .prefault({}),
   pob: z

@@ -468,13 +468,15 @@ export class IosNode implements ProtocolNode<L, L> {
   }
 
   /**
-   * Who serves the state: a member that stays in the new shard (old and new shard both `toShard`), chosen
-   * by a keyed hash of (epoch, self); if none stays, any of the shard's previous members.
+   * Who serves the state, chosen by a keyed hash of (epoch, self): with transEpoch.bootstrapFrom 'stayers' a
+   * member that stays in the new shard (old and new shard both `toShard`), or any of the shard's previous
+   * members if none stays; with 'previous-members' any of them (each holds the shard's last MSB).
    */
   private bootstrapServer(epoch: number, move: Move): NodeId {
     const prevOf = this.prevShardOf();
     const newMembers = this.data.members[move.toShard]!;
-    let pool = newMembers.filter((v) => v !== this.self && prevOf[v] === move.toShard);
+    const stayers = this.world.ios.transEpoch.bootstrapFrom === 'stayers';
+    let pool = stayers ? newMembers.filter((v) => v !== this.self && prevOf[v] === move.toShard) : [];
     if (pool.length === 0) pool = [...prevOf.keys()].filter((v) => prevOf[v] === move.toShard && v !== this.self);
     const u = this.world.env.rng.keyedUniform(`ios:bootstrap:${epoch}:${this.self}`);
     return pool[Math.min(pool.length - 1, Math.floor(u * pool.length))]!;
