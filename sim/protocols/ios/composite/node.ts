@@ -7,7 +7,7 @@ import { wrap, wrapEffects } from '../layers.js';
 import type { Layered } from '../layers.js';
 import { BelievableNode, MIN_NORMAL_LEAGUE, NormalNode, PobSizes } from '../pob/index.js';
 import type { PobBlockMeta, PobMsg, PobTimer } from '../pob/index.js';
-import { movesStartingAt, type Move } from '../transepoch/plan.js';
+import { batchAt, type Move } from '../transepoch/plan.js';
 import type { BftCommitted } from '../../bft/extensions.js';
 import { AtomixClient, quorumOf } from '../atomix/index.js';
 import type { AtomixDeliver, AtomixEffect, AtomixMsg, AtomixTimer } from '../atomix/index.js';
@@ -420,7 +420,9 @@ export class IosNode implements ProtocolNode<L, L> {
     const data = this.data;
     if (timer.epoch !== data.epoch || !data.plan) return;
     const dest = data.shardOf[this.self];
-    for (const mv of movesStartingAt(data.plan, timer.startUs)) {
+    const [from, to] = batchAt(data.plan, timer.startUs);
+    for (let i = from; i < to; i++) {
+      const mv = data.plan.moves[i]!;
       // Only the shards this node serves or is moving to: it asks for no other committee (askMembership).
       // Every node keeping every shard's leavers was 9,375 entries × 10,000 nodes at paper scale.
       if (this.pob.has(mv.fromShard) || mv.fromShard === dest) {
@@ -473,20 +475,12 @@ export class IosNode implements ProtocolNode<L, L> {
    * members if none stays; with 'previous-members' any of them (each holds the shard's last MSB).
    */
   private bootstrapServer(epoch: number, move: Move): NodeId {
-    const prevOf = this.prevShardOf();
-    const newMembers = this.data.members[move.toShard]!;
+    const views = this.world.transitionViews(this.data);
     const stayers = this.world.ios.transEpoch.bootstrapFrom === 'stayers';
-    let pool = stayers ? newMembers.filter((v) => v !== this.self && prevOf[v] === move.toShard) : [];
-    if (pool.length === 0) pool = [...prevOf.keys()].filter((v) => prevOf[v] === move.toShard && v !== this.self);
+    let pool = stayers ? without(views.stayers[move.toShard]!, this.self) : [];
+    if (pool.length === 0) pool = without(views.prevMembers[move.toShard]!, this.self);
     const u = this.world.env.rng.keyedUniform(`ios:bootstrap:${epoch}:${this.self}`);
     return pool[Math.min(pool.length - 1, Math.floor(u * pool.length))]!;
-  }
-
-  /** The assignment the current plan moves from, rebuilt from the moves (stayers keep their shard). */
-  private prevShardOf(): Int32Array {
-    const prev = Int32Array.from(this.data.shardOf);
-    for (const mv of this.data.plan?.moves ?? []) prev[mv.node] = mv.fromShard;
-    return prev;
   }
 
   private onTeMessage(now: Micros, from: NodeId, msg: TeMsg, out: Out): void {
@@ -536,11 +530,9 @@ export class IosNode implements ProtocolNode<L, L> {
     this.shard_ = to;
     this.stepPob(now, to, { kind: 'start' }, out);
     if (!believable) {
-      const prevOf = this.prevShardOf();
-      const audience = new Set<NodeId>();
-      for (let v = 0; v < prevOf.length; v++) if (v !== this.self && (prevOf[v] === to || this.data.shardOf[v] === to)) audience.add(v);
+      const audience = without(this.world.transitionViews(this.data).audience[to]!, this.self);
       const ready: TeMsg = { type: 'ready', epoch: mv.epoch, shard: to, node: this.self };
-      out.push({ kind: 'multicast', to: [...audience], msg: wrap('transepoch', mv.epoch, to, ready), sizeBytes: TeSizes.ready });
+      out.push({ kind: 'multicast', to: audience, msg: wrap('transepoch', mv.epoch, to, ready), sizeBytes: TeSizes.ready });
     }
     const role = believable ? 'believable' : 'normal';
     out.push({ kind: 'trace', event: { type: 'shard.member', node: this.self, shard: to, epoch: mv.epoch, role } });
@@ -607,6 +599,11 @@ export class IosNode implements ProtocolNode<L, L> {
     if (!s) map.set(shard, (s = new Set()));
     return s;
   }
+}
+
+/** `list` without `node` (the list itself when it does not hold it). */
+function without(list: readonly NodeId[], node: NodeId): readonly NodeId[] {
+  return list.includes(node) ? list.filter((v) => v !== node) : list;
 }
 
 /**

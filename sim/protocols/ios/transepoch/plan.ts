@@ -41,8 +41,8 @@ export interface TransEpochPlan {
   readonly startIndex: readonly number[];
 }
 
-/** The moves whose batch starts at `startUs` (a slice of plan.moves; empty if no batch starts then). */
-export function movesStartingAt(plan: TransEpochPlan, startUs: Micros): readonly Move[] {
+/** Where the moves whose batch starts at `startUs` lie in plan.moves: [from, to), empty if none start then. */
+export function batchAt(plan: TransEpochPlan, startUs: Micros): [number, number] {
   let a = 0;
   let b = plan.starts.length;
   while (a < b) {
@@ -50,8 +50,14 @@ export function movesStartingAt(plan: TransEpochPlan, startUs: Micros): readonly
     if (plan.starts[mid]! < startUs) a = mid + 1;
     else b = mid;
   }
-  if (a === plan.starts.length || plan.starts[a] !== startUs) return [];
-  return plan.moves.slice(plan.startIndex[a], plan.startIndex[a + 1]);
+  if (a === plan.starts.length || plan.starts[a] !== startUs) return [0, 0];
+  return [plan.startIndex[a]!, plan.startIndex[a + 1]!];
+}
+
+/** The moves whose batch starts at `startUs` (a slice of plan.moves; empty if no batch starts then). */
+export function movesStartingAt(plan: TransEpochPlan, startUs: Micros): readonly Move[] {
+  const [from, to] = batchAt(plan, startUs);
+  return plan.moves.slice(from, to);
 }
 
 /**
