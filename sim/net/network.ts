@@ -29,6 +29,13 @@ export const OVERLAY_STREAM = 'net:overlay';
  * in the gaps around such slots (kernel/calendar.ts, BusyCalendar). Sends at `now` on a queue without
  * booked slots are the plain queue above, so message-level runs are exactly what they were.
  *
+ * Uplink `priority` (scenario `network.uplink`): a message of at most `controlMaxBytes` takes a second
+ * queue that goes first, and its serialisation is booked on the bulk queue too, from the same time (strict
+ * priority: the link's busy time is conserved; the bulk transfers already on their way keep their times and
+ * the next ones absorb the delay). SimBlock (Node.sendNextBlockMessage) queues only block transfers; its
+ * inv, rec and getdata messages go at once. With one FIFO queue a 100-byte lottery ticket waits behind
+ * every byte its sender has queued, e.g. a 540 MB state download it serves during a TransEpoch transition.
+ *
  * Slow nodes (scenario `slowNodes`): `bandwidthFactor` multiplies the node's upload and download;
  * `extraLatencyMs` is that node's added last-mile delay, so a message between two slow nodes pays both.
  * A node listed in several entries gets the product of the factors and the sum of the extra delays.
@@ -50,6 +57,9 @@ export class Network {
   private readonly downloadMbps: Float64Array;
   private readonly extraUs: Float64Array;
   private readonly upload: BusyCalendar;
+  /** Priority uplink only: the control queue; undefined under fifo. */
+  private readonly control: BusyCalendar | undefined;
+  private readonly controlMaxBytes: number;
   private readonly partitions: PartitionSchedule;
   private readonly lossRate: number;
   private readonly lossStream: RngStream | undefined;
@@ -90,6 +100,8 @@ export class Network {
       }
     });
     this.upload = new BusyCalendar(nodeCount);
+    this.control = cfg.uplink === 'priority' ? new BusyCalendar(nodeCount) : undefined;
+    this.controlMaxBytes = cfg.controlMaxBytes;
     this.bytesSent = new Float64Array(nodeCount);
     this.messagesSent = new Float64Array(nodeCount);
   }
@@ -113,7 +125,13 @@ export class Network {
     const up = this.uploadMbps[from]!;
     const down = this.downloadMbps[to]!;
     const serialisation = serialisationUs(sizeBytes, up < down ? up : down);
-    const departs = this.upload.take(from, atUs, serialisation, nowUs);
+    let departs: Micros;
+    if (this.control !== undefined && sizeBytes <= this.controlMaxBytes) {
+      departs = this.control.take(from, atUs, serialisation, nowUs);
+      this.upload.take(from, atUs, serialisation, nowUs);
+    } else {
+      departs = this.upload.take(from, atUs, serialisation, nowUs);
+    }
     this.bytesSent[from]! += sizeBytes;
     this.messagesSent[from]! += 1;
     const arrives = departs + this.latency.delayUs(from, to) + this.extraUs[from]! + this.extraUs[to]!;

@@ -53,6 +53,19 @@ export const Network = z.strictObject({
   paretoShape: z.number().gt(1).default(5).describe('Pareto shape α for pareto-per-message and fixed-per-link (JABS uses 5)'),
   lossRate: z.number().min(0).max(1).default(0).describe('probability that a message is lost'),
   gossipFanout: z.int().min(1).default(8).describe('overlay degree used for gossip (SimBlock: 8 outbound peers)'),
+  uplink: z
+    .enum(['fifo', 'priority'])
+    .default('fifo')
+    .describe(
+      "fifo: each node's upload is one queue, every message waits behind the ones before it; " +
+        'priority: messages of at most controlMaxBytes have their own queue that goes first and their bytes delay the bulk queue ' +
+        "(SimBlock's Node.sendNextBlockMessage queues only block transfers; its inv, rec and getdata messages go at once)",
+    ),
+  controlMaxBytes: z
+    .int()
+    .positive()
+    .default(1500)
+    .describe('priority uplink: the largest message that takes the control queue (default one Ethernet MTU)'),
   partitions: z.array(Partition).default([]),
   crashes: z.array(Crash).default([]),
   slowNodes: z.array(SlowNodes).default([]),
