@@ -41,6 +41,7 @@ export function iosScaleScenario(o: IosScaleOptions): Scenario {
       durationSeconds: o.seconds,
       nodes: o.nodes,
       shards,
+      network: { uplink: 'priority' },
       // As scenarios/ios-paper-scale.json: a 625-node shard's transition (70 batches, Δ apart) needs > 210 s.
       protocol: { type: 'ios', epochSeconds: 600, pob: { announce: 'short-ids' }, league: { fidelity: 'round' }, transEpoch: { bootstrapFrom: 'previous-members' } },
       workload: {

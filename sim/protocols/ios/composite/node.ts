@@ -396,8 +396,10 @@ export class IosNode implements ProtocolNode<L, L> {
 
   private onTeTimer(now: Micros, timer: TeTimer, out: Out): void {
     if (timer.kind === 'nextEpoch') {
-      wrapEffects('eds', timer.epoch, -1, this.eds.begin(now, timer.epoch), out, () => undefined);
+      // The next election's timer first: effects after EDS's CPU work (the VRF) wait for this node's CPU,
+      // and a busy CPU would start the next election late, each node by its own backlog.
       this.ownTimer(this.world.epochUs, { kind: 'nextEpoch', epoch: timer.epoch + 1 }, timer.epoch + 1, out);
+      wrapEffects('eds', timer.epoch, -1, this.eds.begin(now, timer.epoch), out, () => undefined);
       return;
     }
     if (timer.kind === 'boundary') {
