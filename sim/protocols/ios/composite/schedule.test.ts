@@ -19,7 +19,7 @@ describe('epoch schedule', () => {
     const leaders = run.trace.events().filter((e) => e.type === 'eds.leader' && e['view'] === 0 && e['attempt'] === 0);
     const deltaUs = run.scenario.protocol.type === 'ios' ? run.scenario.protocol.deltaMs * 1000 : 0;
     for (const epoch of [1, 2]) {
-      const mine = leaders.filter((e) => e['epoch'] === epoch);
+      const mine = leaders.filter((e) => e.type === 'eds.leader' && e['epoch'] === epoch);
       expect(mine.length).toBeGreaterThan(0);
       // The lottery window is Δ from the election's start: 30 s + Δ for epoch 1, 90 s + Δ for epoch 2.
       for (const e of mine) expect(e.t).toBe((epoch - 1) * 60_000_000 + 30_000_000 + deltaUs);
