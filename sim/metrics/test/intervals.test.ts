@@ -43,6 +43,28 @@ describe('IntervalSet', () => {
     for (let i = 2; i < arr.length; i += 2) expect(arr[i]!).toBeGreaterThan(arr[i - 1]!);
   });
 
+  it('keeps counting right across many chunks (100,000 ranges, filled in random order)', () => {
+    const next = lcg(3);
+    const s = new IntervalSet();
+    const order = Array.from({ length: 100_000 }, (_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    // Every other block of 10 ids first, in random order: 50,000 ranges in many chunks.
+    for (const b of order) if (b % 2 === 0) expect(s.add(b * 10, b * 10 + 10)).toBe(10);
+    expect(s.ranges).toBe(50_000);
+    expect(s.overlap(0, 1_000_000)).toBe(500_000);
+    expect(s.has(15)).toBe(false);
+    expect(s.has(999_995)).toBe(false); // block 99,999: odd
+    expect(s.has(999_985)).toBe(true); // block 99,998: even
+    // Then the gaps, half overlapping a neighbour: everything merges into one range.
+    for (const b of order) if (b % 2 === 1) expect(s.add(b * 10 - 5, b * 10 + 10)).toBe(10);
+    expect(s.ranges).toBe(1);
+    expect(s.toArray()).toEqual([0, 1_000_000]);
+    expect(s.size).toBe(1_000_000);
+  });
+
   it('stays one range when ranges arrive in order, and closes gaps filled later', () => {
     const s = new IntervalSet();
     for (let i = 0; i < 1000; i += 2) s.add(i * 10, i * 10 + 10); // every other block: 500 ranges
