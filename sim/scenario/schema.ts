@@ -137,7 +137,6 @@ export const BftParams = z.strictObject({
     ),
 });
 
-/** The normal league's committee is a `bft` committee; its parameters without the type tag. */
 /**
  * The normal league's committee: bft's parameters with the league's own defaults, field by field, so a
  * scenario that sets one league field keeps the league defaults of the others (a whole-object default

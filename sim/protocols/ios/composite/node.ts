@@ -81,7 +81,7 @@ export class IosNode implements ProtocolNode<L, L> {
       rng: world.env.rng,
       adversary,
       nodeCount: world.n,
-      clientUploadMbps: Math.min(...world.scenario.network.regions.map((r) => r.uploadMbps)),
+      clientUploadMbps: world.slowestUploadMbps,
       ...lotteryCandidates(ios.eds.lotteryCandidates, world.n),
     });
     const mine = world.leagues[this.shard_]!.nodeFor(self);

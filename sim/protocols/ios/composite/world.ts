@@ -72,6 +72,8 @@ export class IosWorld {
   readonly book: TxBook | undefined;
   /** Nodes that left shard s as believable validators: client batches no longer go to them there. */
   readonly departed: Set<NodeId>[];
+  /** The slowest region's upload, Mbit/s: what EDS's run deadline assumes for any client (eds/config.ts). */
+  readonly slowestUploadMbps: number;
   private readonly views = new WeakMap<EpochData, TransitionViews>();
   /** Atomix's shared state (input/output shards, invariants); null without a book. README "Cross-shard". */
   readonly atomix: IosAtomix | null;
@@ -99,6 +101,7 @@ export class IosWorld {
     this.ledger = new ServiLedger(this.validators.map((v) => [v, { stake: this.stake[v]! }] as const));
     this.epochUs = secondsToUs(p.epochSeconds);
     this.leadUs = Math.floor(this.epochUs / 2);
+    this.slowestUploadMbps = Math.min(...env.scenario.network.regions.map((r) => r.uploadMbps));
     this.deltaUs = msToUs(p.deltaMs);
     this.k = swapBatchSize(this.n, this.m, p.transEpoch.batchLogBase);
     this.stateBytes = Math.ceil((p.transEpoch.stateBytesPerAccount * env.scenario.workload.accounts) / this.m);
@@ -174,14 +177,16 @@ export class IosWorld {
     for (const mv of d.plan?.moves ?? []) prevOf[mv.node] = mv.fromShard;
     const prevMembers: NodeId[][] = Array.from({ length: this.m }, () => []);
     const audience: NodeId[][] = Array.from({ length: this.m }, () => []);
+    // Ascending node ids by construction.
     for (let n = 0; n < prevOf.length; n++) {
       const was = prevOf[n]!;
       const is = d.shardOf[n]!;
-      if (was >= 0) prevMembers[was]!.push(n);
-      if (was >= 0) audience[was]!.push(n);
+      if (was >= 0) {
+        prevMembers[was]!.push(n);
+        audience[was]!.push(n);
+      }
       if (is >= 0 && is !== was) audience[is]!.push(n);
     }
-    for (const a of audience) a.sort((x, y) => x - y);
     const stayers = d.members.map((ms, s) => ms.filter((n) => prevOf[n] === s));
     v = { prevOf, prevMembers, stayers, audience };
     this.views.set(d, v);

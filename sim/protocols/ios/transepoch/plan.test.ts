@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RngRoot } from '../../../kernel/rng.js';
-import { minVotingFraction, movesStartingAt, planTransEpoch, swapBatchSize } from './plan.js';
+import { batchAt, minVotingFraction, planTransEpoch, swapBatchSize } from './plan.js';
+import type { TransEpochPlan } from './plan.js';
+
+const movesStartingAt = (plan: TransEpochPlan, t: number) => plan.moves.slice(...batchAt(plan, t));
 
 function assignment(n: number, m: number, seed: number): Int32Array {
   const rng = new RngRoot(seed).stream('a');

@@ -54,11 +54,6 @@ export function batchAt(plan: TransEpochPlan, startUs: Micros): [number, number]
   return [plan.startIndex[a]!, plan.startIndex[a + 1]!];
 }
 
-/** The moves whose batch starts at `startUs` (a slice of plan.moves; empty if no batch starts then). */
-export function movesStartingAt(plan: TransEpochPlan, startUs: Micros): readonly Move[] {
-  const [from, to] = batchAt(plan, startUs);
-  return plan.moves.slice(from, to);
-}
 
 /**
  * Plan the swaps of epoch `epoch`. For each source shard j the movers are ordered by the permutation
