@@ -4,6 +4,7 @@ import type { Effect, Input, NodeId, ProtocolNode, TxSet } from '../../types.js'
 import type { BftCommitted } from '../../bft/extensions.js';
 import { ReconfigurableReplica } from '../../bft/reconfig.js';
 import type { BftReconfigured } from '../../bft/reconfig.js';
+import type { ShardChain } from './chain.js';
 import type { ServiLedger } from './score.js';
 import { MergeSource } from './source.js';
 import { EMPTY_TXS, concatTxs, partitionTxs } from './txsets.js';
@@ -18,8 +19,9 @@ import { SampleValidator } from './validator.js';
  *
  * - onOptimisticBlock: at the leader, check the believable signature (verifyUs) and queue the block; from a
  *   slashed signer, re-validate it in full first. A member that is not the leader answers with a LeaderHint.
- * - onFinalBlock (every member, on its `bftCommitted`): apply the block to the chain state — Servi, the
- *   slashing of convicted signers, which optimistic blocks are final. The leader also emits the outcome:
+ * - onFinalBlock (every member, on its `bftCommitted`): the block goes into the shard's chain state (chain.ts:
+ *   Servi, the slashing of convicted signers; applied once for the league), and into this member's source
+ *   (which optimistic blocks are final). The leader also emits the outcome:
  *   `final` for the valid transactions, `abort` for the excluded ones ("the corresponding validated
  *   transaction would be excluded from the blockchain and the validator who signed the invalid block would
  *   be detected and held accountable"), re-checks a convicted signer's earlier transactions of the epoch,
@@ -29,19 +31,14 @@ import { SampleValidator } from './validator.js';
  *   livenessTimeoutMs that are not slashed; below minBelievable it reports mode `one-league` and client
  *   transactions come straight to it (`txs` input; validated in full; bad ones aborted at admission).
  *
- * Servi (whitepaper "Tokens and Motivations"), applied from each decided block at every member: the
- * producer (the block's proposer) is cleared; every other committee member gets serviPerBlock for
- * validating it; each signer of a finalised optimistic block gets serviPerBlock for sealing it
- * (ctx.sealerServi 'issue'; 'clear' treats sealing as validating a block instead). Contribution +1 for each.
- * The validators' credit is applied lazily (a member's Servi grows by serviPerBlock per decided block since
- * it was last credited), so a block costs O(merged blocks), not O(committee), at each of the n members.
+ * Servi and the other score inputs are the shard's chain state (chain.ts), shared by the league's members.
  */
 
 export interface NormalConfig {
   readonly self: NodeId;
   readonly ctx: PobShardContext;
-  /** This member's copy of the chain state at the epoch's start. */
-  readonly ledger: ServiLedger;
+  /** The shard's chain state (one for the league). */
+  readonly chain: ShardChain;
   /** The committee (default ctx.normal); null for a TransEpoch joiner that waits for its Join. */
   readonly members?: readonly NodeId[] | null;
   readonly gen?: number;
@@ -66,7 +63,6 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
   /** The believable league as this member knows it (the epoch's, minus the slashed). */
   private readonly league: Set<NodeId>;
   private readonly lastHeard = new Map<NodeId, Micros>();
-  private members: readonly NodeId[];
   private startedUs = 0;
   /** When this member last became leader: believable validators it has not heard yet get a grace period. */
   private leaderSinceUs = 0;
@@ -75,33 +71,23 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
   private notes: PobLocal[] = [];
   /** Per signer, this epoch: transactions finalised, and invalid ones among them (undetected). */
   private readonly history = new Map<NodeId, { txs: number; bad: number }>();
-  private readonly chain: ServiLedger;
-  /**
-   * Blocks decided this epoch, and up to which one each committee member's validation credit is in `chain`:
-   * `creditedAll` for every member except those in `creditedExcept` (a member credited alone, i.e. a
-   * producer). Crediting the whole committee (ledger, reconfiguration) resets it to one number, so a
-   * member holds O(producers) entries instead of one per committee member (625 per node at paper scale).
-   */
-  private decided = 0;
-  private creditedAll = 0;
-  private readonly creditedExcept = new Map<NodeId, number>();
-  /** Membership test for `members` (position lookup), built when `members` changes. */
-  private isMember: (id: NodeId) => boolean;
+  private readonly chain: ShardChain;
+  /** The height of the last block this member decided: what it knows of the chain (slashes). */
+  private height: number;
   private readonly onLeadershipChange: (() => void) | undefined;
 
   constructor(config: NormalConfig) {
     const ctx = config.ctx;
     this.self = config.self;
     this.ctx = ctx;
-    this.chain = config.ledger;
+    this.chain = config.chain;
+    this.height = config.startHeight ?? 0;
     this.onLeadershipChange = config.onLeadershipChange;
     this.sizes = new PobSizes(ctx.league.headerBytes, ctx.league.signatureBytes, ctx.txSizeBytes);
     this.source = new MergeSource(this.sizes, (now) => this.refreshMode(now));
     this.league = new Set(ctx.believable.filter((b) => !this.chain.isSlashed(b)));
     this.mode_ = ctx.mode;
     const members = config.members === undefined ? ctx.normal : config.members;
-    this.members = members ?? [];
-    this.isMember = membershipOf(this.members, ctx);
     this.bft = new ReconfigurableReplica({
       self: config.self,
       members,
@@ -120,10 +106,9 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     });
   }
 
-  /** The chain state (stake, Servi, contribution, behaviour) as this member derived it from decided blocks. */
+  /** The shard's chain state (stake, Servi, contribution, behaviour) after its last decided block. */
   get ledger(): ServiLedger {
-    this.creditAll();
-    return this.chain;
+    return this.chain.ledger();
   }
 
   get isLeader(): boolean {
@@ -154,7 +139,7 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
 
   /** League refresh (ShardLeagues.addBelievable): `id` joins the believable league, live from `now`. */
   admitBelievable(id: NodeId, now: Micros): void {
-    if (this.chain.isSlashed(id)) return;
+    if (this.chain.slashedBy(id, this.height)) return;
     this.league.add(id);
     this.lastHeard.set(id, now);
   }
@@ -215,7 +200,7 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
       out.push({ kind: 'send', to: from, msg, sizeBytes: this.sizes.hint });
       return;
     }
-    const slashed = this.chain.isSlashed(block.signer);
+    const slashed = this.chain.slashedBy(block.signer, this.height);
     if (block.signer !== from || (!this.league.has(from) && !slashed)) return; // not a believable validator here
     out.push({ kind: 'cpu', us: Math.ceil(this.ctx.cpu.verifyUs) }); // its signature on the block
     if (!slashed) this.lastHeard.set(from, now);
@@ -249,7 +234,7 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
       if (e.kind === 'local') {
         const ev = e.event as BftCommitted | BftReconfigured;
         if (ev.type === 'bftCommitted') this.onFinalBlock(ev, out);
-        else if (ev.type === 'bftReconfigured') this.onReconfigured(ev);
+        else if (ev.type === 'bftReconfigured') this.chain.switchTo(ev.height, ev.members);
       }
       out.push(e);
     }
@@ -272,7 +257,8 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
   private onFinalBlock(ev: BftCommitted, out: Out): void {
     const meta = ev.meta as PobBlockMeta | undefined;
     this.stats.blocks++;
-    const spb = this.ctx.pob.serviPerBlock;
+    this.chain.apply(ev.height, ev.proposer, meta);
+    if (ev.height > this.height) this.height = ev.height;
     const convicted = new Set(meta?.detected ?? []);
     const finals: TxSet[] = [];
     const aborts: TxSet[] = [];
@@ -292,16 +278,8 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
       h.txs += part.txs.count;
       h.bad += part.bad.count;
       if (ev.leader) this.stats.undetectedBadFinal += part.bad.count;
-      if (this.ctx.sealerServi === 'issue') this.chain.issue(part.signer, spb);
-      else this.chain.clear(part.signer);
-      this.chain.contribute(part.signer, 1);
     }
-    // The members that validated the block earn Servi (lazily, see credit); its producer's is cleared.
-    this.decided++;
-    if (this.isMember(ev.proposer)) this.credit(ev.proposer);
-    else this.chain.contribute(ev.proposer, 1);
-    this.chain.clear(ev.proposer);
-    const newlySlashed = [...convicted].filter((s) => this.chain.slash(s));
+    const newlySlashed = [...convicted].filter((s) => this.chain.slashedIn(s, ev.height));
     for (const s of newlySlashed) {
       this.league.delete(s);
       this.stats.slashed++;
@@ -350,37 +328,6 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     this.notes.push({ type: 'leagueMode', shard: this.ctx.shard, mode, liveBelievable: live });
   }
 
-  /** Apply member m's validation credit: serviPerBlock and one contribution per block decided since. */
-  private credit(m: NodeId): void {
-    const since = this.creditedExcept.get(m) ?? this.creditedAll;
-    const blocks = this.decided - since;
-    this.creditedExcept.set(m, this.decided);
-    if (blocks <= 0) return;
-    this.chain.issue(m, blocks * this.ctx.pob.serviPerBlock);
-    this.chain.contribute(m, blocks);
-  }
-
-  /** credit(m) for every member, in member order; then all of them are credited up to `decided`. */
-  private creditAll(): void {
-    for (const m of this.members) {
-      const blocks = this.decided - (this.creditedExcept.get(m) ?? this.creditedAll);
-      if (blocks <= 0) continue;
-      this.chain.issue(m, blocks * this.ctx.pob.serviPerBlock);
-      this.chain.contribute(m, blocks);
-    }
-    this.creditedAll = this.decided;
-    this.creditedExcept.clear();
-  }
-
-  /** A new committee: credit the old one up to the switch; newcomers earn from the switch on. */
-  private onReconfigured(ev: BftReconfigured): void {
-    // Every old member is credited up to `decided`, and the newcomers start there: one number for all.
-    this.creditAll();
-    const next = ev.member ? ev.members : [];
-    this.members = next;
-    this.isMember = membershipOf(next, this.ctx);
-  }
-
   private historyOf(signer: NodeId): { txs: number; bad: number } {
     let h = this.history.get(signer);
     if (!h) {
@@ -389,15 +336,4 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     }
     return h;
   }
-}
-
-/** O(1) membership of a committee list: the shard's shared Committee index if there is one, else a Set. */
-function membershipOf(members: readonly NodeId[], ctx: PobShardContext): (id: NodeId) => boolean {
-  if (members.length === 0) return () => false;
-  if (ctx.committees) {
-    const c = ctx.committees.get(members, ctx.league.treeBranching);
-    return (id) => c.memberIndex(id) >= 0;
-  }
-  const set = new Set(members);
-  return (id) => set.has(id);
 }

@@ -4,6 +4,7 @@ import type { BftConfig, CpuConfig, IosConfig } from '../../../scenario/schema.j
 import type { NodeId, ProtocolNode, TxSet } from '../../types.js';
 import { CommitteeCache } from '../../bft/tree.js';
 import { BelievableNode } from './believable.js';
+import { ShardChain } from './chain.js';
 import { planLeagues } from './league.js';
 import type { LeaguePlan } from './league.js';
 import { NormalNode } from './normal.js';
@@ -74,6 +75,8 @@ export class ShardLeagues {
   readonly plan: LeaguePlan;
   readonly believableNodes = new Map<NodeId, BelievableNode>();
   readonly normalNodes: Map<NodeId, NormalNode> = new CountingMap<NodeId, NormalNode>();
+  /** The shard's chain state, applied once for every normal member (chain.ts). */
+  readonly chain: ShardChain;
   /**
    * leaderNode's scan result (the member with the highest (generation, view), first in map order) and what
    * it was computed from: bumped by every normal member whose generation, view or replica changed
@@ -123,22 +126,22 @@ export class ShardLeagues {
     for (const self of this.plan.believable) {
       this.believableNodes.set(self, new BelievableNode({ self, ctx: this.ctx, malicious: malicious(self), initialView: view }));
     }
+    this.chain = new ShardChain(config.ledger.clone(), this.ctx, this.plan.normal, config.startHeight ?? 0);
     for (const self of this.plan.normal) {
-      const ledger = config.ledger.clone();
       this.normalNodes.set(
         self,
-        new NormalNode({ self, ctx: this.ctx, ledger, startHeight: config.startHeight ?? 0, startView: view, onLeadershipChange: this.bumpLeadership }),
+        new NormalNode({ self, ctx: this.ctx, chain: this.chain, startHeight: config.startHeight ?? 0, startView: view, onLeadershipChange: this.bumpLeadership }),
       );
     }
   }
 
   /**
    * TransEpoch: validator `self` joins the normal league; its node waits for the Join that the leader of the
-   * reconfiguration block sends (bft/reconfig.ts). `ledger` is the chain state it bootstraps from.
+   * reconfiguration block sends (bft/reconfig.ts). It bootstraps to the shard's chain state (`chain`).
    */
-  addJoiner(self: NodeId, ledger: ServiLedger): NormalNode {
+  addJoiner(self: NodeId): NormalNode {
     if (this.nodeFor(self)) throw new Error(`pob: node ${self} is already in shard ${this.ctx.shard}`);
-    const node = new NormalNode({ self, ctx: this.ctx, ledger: ledger.clone(), members: null, onLeadershipChange: this.bumpLeadership });
+    const node = new NormalNode({ self, ctx: this.ctx, chain: this.chain, members: null, onLeadershipChange: this.bumpLeadership });
     this.normalNodes.set(self, node);
     return node;
   }
@@ -215,9 +218,9 @@ export class ShardLeagues {
     return this.plan.mode === 'one-league' ? 'one-league' : (this.leaderNode()?.mode ?? 'one-league');
   }
 
-  /** The chain state as the leader knows it (for the next epoch's scores). */
+  /** The chain state as the leader knows it (for the next epoch's scores); null without a leader. */
   ledger(): ServiLedger | null {
-    return this.leaderNode()?.ledger ?? null;
+    return this.leaderNode() ? this.chain.ledger() : null;
   }
 
   /**

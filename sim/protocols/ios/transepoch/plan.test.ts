@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RngRoot } from '../../../kernel/rng.js';
-import { batchAt, minVotingFraction, planTransEpoch, swapBatchSize } from './plan.js';
+import { batchAt, minVotingFraction, movesFrom, planTransEpoch, startNumber, swapBatchSize } from './plan.js';
 import type { TransEpochPlan } from './plan.js';
 
 const movesStartingAt = (plan: TransEpochPlan, t: number) => plan.moves.slice(...batchAt(plan, t));
@@ -22,6 +22,26 @@ describe('TransEpoch plan', () => {
     expect(movesStartingAt(plan, distinct[0]! + 1)).toEqual([]);
     expect(movesStartingAt(plan, 0)).toEqual([]);
     expect(movesStartingAt(plan, distinct.at(-1)! + 3_000_000)).toEqual([]);
+  });
+
+  it("indexes each start's moves by source shard, in node order, and each node's own move", () => {
+    const oldS = assignment(400, 4, 1);
+    const plan = planTransEpoch(1, oldS, assignment(400, 4, 2), 4, 9, 3_000_000, 10_000_000, 'rnd1');
+    let listed = 0;
+    plan.starts.forEach((t, a) => {
+      expect(startNumber(plan, t)).toBe(a);
+      for (let s = 0; s < 4; s++) {
+        const mine = [...movesFrom(plan, a, s)].map((i) => plan.moves[i]!);
+        expect(mine).toEqual(plan.moves.filter((m) => m.startUs === t && m.fromShard === s));
+        listed += mine.length;
+      }
+    });
+    expect(listed).toBe(plan.moves.length);
+    expect(startNumber(plan, plan.starts[0]! + 1)).toBe(-1);
+    for (let v = 0; v < 400; v++) {
+      const i = plan.moveOf[v]!;
+      expect(i < 0 ? null : plan.moves[i]!.node).toBe(plan.moves.some((m) => m.node === v) ? v : null);
+    }
   });
 
   it('k = round(log_base(n/m)), at least 1', () => {

@@ -56,7 +56,7 @@ export function setup(o: SetupOptions): { harness: ShardHarness; leagues: ShardL
     malicious: (node) => malicious.has(node),
     ...o.extra,
   });
-  for (let j = 0; j < (o.joiners ?? 0); j++) leagues.addJoiner(n + j, ledger);
+  for (let j = 0; j < (o.joiners ?? 0); j++) leagues.addJoiner(n + j);
   return { harness: new ShardHarness(leagues, n + (o.joiners ?? 0), o.pump).start(0), leagues, n };
 }
 
