@@ -155,6 +155,9 @@ export class Host {
         case 'gossip':
           this.startGossip(node, e.msg, e.sizeBytes, e.group);
           break;
+        case 'announce':
+          for (let k = 0; k < e.to.length; k++) e.arrivals[k] = e.to[k] === node ? now : this.transmit(node, e.to[k]!, e.msg, e.sizeBytes, -1, false);
+          break;
         case 'treeRound': {
           const result = computeTreeRound(e.spec, now, this.port);
           e.spec.result = result;
@@ -191,7 +194,8 @@ export class Host {
     }
   }
 
-  private transmit(from: NodeId, to: NodeId, msg: unknown, sizeBytes: number, gossip: number): void {
+  /** Send one copy; deliver it (an event at `to`) unless `deliver` is false. Returns its arrival, −1 if lost. */
+  private transmit(from: NodeId, to: NodeId, msg: unknown, sizeBytes: number, gossip: number, deliver = true): Micros {
     const now = this.kernel.now;
     this.messages++;
     this.bytes += sizeBytes;
@@ -207,8 +211,8 @@ export class Host {
         arriveUs: arrive,
       });
     }
-    if (arrive < 0) return;
-    this.kernel.schedule(arrive, this.evDeliver, to, { from, msg, gossip } satisfies Envelope);
+    if (arrive >= 0 && deliver) this.kernel.schedule(arrive, this.evDeliver, to, { from, msg, gossip } satisfies Envelope);
+    return arrive;
   }
 
   /** Flood over the overlay (DESIGN §5): each node relays a gossip message once, on first receipt. */

@@ -54,6 +54,12 @@ export type Effect<M, T> =
   | { readonly kind: 'treeRound'; readonly spec: TreeRoundSpec; readonly timer: T }
   /** Round fidelity: the host relays `msg` down a tree (tree-round.ts) and delivers it to every member reached. */
   | { readonly kind: 'treeCast'; readonly spec: TreeCastSpec; readonly msg: M; readonly sizeBytes: number }
+  /**
+   * Round fidelity: send `msg` to each of `to` through the network (upload queue, latency draw, loss) without
+   * delivering it: the host writes each copy's arrival time (−1: lost) into `arrivals[i]`, and the protocol
+   * reads them when a recipient acts (ios/composite/ready-board.ts). A copy to the sender itself arrives now.
+   */
+  | { readonly kind: 'announce'; readonly to: readonly NodeId[]; readonly msg: M; readonly sizeBytes: number; readonly arrivals: Float64Array }
   /** Occupy this node's CPU; effects after it in the same list happen when the CPU work is done. */
   | { readonly kind: 'cpu'; readonly us: Micros }
   /** Transactions reach a confirmation level (counted once per level in the metrics). */

@@ -161,6 +161,9 @@ export class ReconfigurableReplica implements ProtocolNode<GenMsg, GenTimer> {
         case 'treeCast':
           out.push({ kind: 'treeCast', spec: e.spec, sizeBytes: e.sizeBytes, msg: { type: e.msg.type, gen, inner: e.msg } });
           break;
+        case 'announce':
+          out.push({ kind: 'announce', to: e.to, sizeBytes: e.sizeBytes, arrivals: e.arrivals, msg: { type: e.msg.type, gen, inner: e.msg } });
+          break;
         case 'local': {
           const ev = e.event as BftCommitted;
           if (ev.type === 'bftCommitted' && ev.reconfig) decided = ev;

@@ -67,6 +67,9 @@ export function wrapEffects<M, T>(
       case 'treeCast':
         out.push({ kind: 'treeCast', spec: e.spec, sizeBytes: e.sizeBytes, msg: wrap(layer, epoch, shard, e.msg) });
         break;
+      case 'announce':
+        out.push({ kind: 'announce', to: e.to, sizeBytes: e.sizeBytes, arrivals: e.arrivals, msg: wrap(layer, epoch, shard, e.msg) });
+        break;
       case 'local':
         onLocal?.(e.event);
         break;

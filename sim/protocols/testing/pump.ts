@@ -115,6 +115,7 @@ export class Pump<M, T> {
           break;
         case 'treeRound':
         case 'treeCast':
+        case 'announce':
           throw new Error(`pump: node ${node} ran a round-fidelity effect; round fidelity needs the host's network (run it through the runner)`);
       }
     }

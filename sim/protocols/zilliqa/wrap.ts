@@ -46,6 +46,7 @@ export function wrapDsEffects(effects: readonly Effect<GenMsg, GenTimer>[], out:
         throw new Error('zilliqa: the DS committee does not gossip');
       case 'treeRound':
       case 'treeCast':
+      case 'announce':
         throw new Error('zilliqa: committees run at message fidelity');
       case 'timer':
         out.push({ kind: 'timer', afterUs: e.afterUs, timer: { layer: 'ds', inner: e.timer } });
@@ -85,6 +86,7 @@ export function wrapShardEffects(
         throw new Error('zilliqa: a shard does not gossip');
       case 'treeRound':
       case 'treeCast':
+      case 'announce':
         throw new Error('zilliqa: committees run at message fidelity');
       case 'timer':
         out.push({ kind: 'timer', afterUs: e.afterUs, timer: { layer: 'shard', epoch, shard, inner: e.timer } });

@@ -9,6 +9,7 @@ import { BelievableNode, MIN_NORMAL_LEAGUE, NormalNode, PobSizes } from '../pob/
 import type { PobBlockMeta, PobMsg, PobTimer } from '../pob/index.js';
 import { movesFrom, startNumber, type Move, type TransEpochPlan } from '../transepoch/plan.js';
 import type { BftCommitted } from '../../bft/extensions.js';
+import type { Committee } from '../../bft/tree.js';
 import { AtomixClient, quorumOf } from '../atomix/index.js';
 import type { AtomixDeliver, AtomixEffect, AtomixMsg, AtomixTimer } from '../atomix/index.js';
 import { splitCross } from './atomix.js';
@@ -70,6 +71,8 @@ export class IosNode implements ProtocolNode<L, L> {
   private client_: AtomixClient | null = null;
   /** The shards the driver's contactOf was asked for, in order: the envelope shard of each send it makes. */
   private contactShards: number[] = [];
+  /** The time of the step being taken (a deferred askMembership runs inside the replica's step). */
+  private now: Micros = 0;
   /** Per shard, the deferred askMembership handed to its replica (membershipDue). */
   private readonly asks: (() => void)[] = [];
 
@@ -109,6 +112,7 @@ export class IosNode implements ProtocolNode<L, L> {
 
   step(now: Micros, input: Input<L, L>): readonly Effect<L, L>[] {
     const out: Out = [];
+    this.now = now;
     switch (input.kind) {
       case 'start': {
         this.ownTimer(this.world.epochUs - this.world.leadUs, { kind: 'nextEpoch', epoch: 1 }, 1, out);
@@ -167,12 +171,18 @@ export class IosNode implements ProtocolNode<L, L> {
       // re-asked; slashed, pobRecheck, leagueMode: consumed (phase 1 keeps the leagues for the run).
       if (t === 'bftCommitted' || t === 'bftReconfigured') membership = true;
       if (t === 'bftReconfigured') {
-        const r = ev as { member: boolean; members: readonly NodeId[]; view: number };
+        const r = ev as { member: boolean; members: readonly NodeId[]; view: number; height: number };
         if (!r.member && r.members.length > 0) this.successor.set(shard, r.members[r.view % r.members.length]!);
         if (!r.member) this.leftCommittee(shard);
+        this.world.readyBoards?.[shard]!.settle(r.height, r.members);
       }
     });
-    if (membership) this.askMembership(shard);
+    if (membership) {
+      // Round fidelity: the request is worked out when this member next proposes (its knowledge is read off
+      // the ReadyBoard then); at message level every member re-asks at every block boundary.
+      if (this.world.readyBoards) this.membershipDue(shard);
+      else this.askMembership(shard);
+    }
     for (const ev of committed) this.onShardBlockFinal(now, shard, node, ev, out);
   }
 
@@ -436,7 +446,8 @@ export class IosNode implements ProtocolNode<L, L> {
     // (askMembership). Every node keeping every shard's leavers was 9,375 entries × 10,000 nodes at paper
     // scale, and reading every move of each batch 94 M steps per transition.
     const dest = data.shardOf[this.self]!;
-    if (a >= 0) {
+    if (a >= 0 && this.world.readyBoards) this.world.boardDepartures(plan, a);
+    else if (a >= 0) {
       for (const s of this.pob.keys()) if (s !== dest && !this.left.has(s)) this.leaversFrom(plan, a, s);
       this.leaversFrom(plan, a, dest);
     }
@@ -564,9 +575,19 @@ export class IosNode implements ProtocolNode<L, L> {
     this.left.delete(to);
     this.stepPob(now, to, { kind: 'start' }, out);
     if (!believable) {
-      const audience = without(this.world.transitionViews(this.data).audience[to]!, this.self);
+      const views = this.world.transitionViews(this.data);
       const ready: TeMsg = { type: 'ready', epoch: mv.epoch, shard: to, node: this.self };
-      out.push({ kind: 'multicast', to: audience, msg: wrap('transepoch', mv.epoch, to, ready), sizeBytes: TeSizes.ready });
+      const board = this.world.readyBoards?.[to];
+      if (board) {
+        // Round fidelity: the same copies through the network, their arrivals written down (ready-board.ts);
+        // −1 until the host has sent them (they may wait for this node's CPU).
+        const arrivals = new Float64Array(views.audience[to]!.length).fill(-1);
+        out.push({ kind: 'announce', to: views.audience[to]!, msg: wrap('transepoch', mv.epoch, to, ready), sizeBytes: TeSizes.ready, arrivals });
+        board.announce(this.self, now, views.audiencePositions![to]!, arrivals);
+      } else {
+        const audience = without(views.audience[to]!, this.self);
+        out.push({ kind: 'multicast', to: audience, msg: wrap('transepoch', mv.epoch, to, ready), sizeBytes: TeSizes.ready });
+      }
     }
     const role = believable ? 'believable' : 'normal';
     out.push({ kind: 'trace', event: { type: 'shard.member', node: this.self, shard: to, epoch: mv.epoch, role } });
@@ -597,16 +618,27 @@ export class IosNode implements ProtocolNode<L, L> {
     if (!(node instanceof NormalNode)) return;
     const r = node.bft.replica;
     if (!r) return;
-    const committee = r.committee.members;
     // The committee's own position index (shared, O(1)) instead of a Set of its members per call.
     const c = r.committee;
+    const board = this.world.readyBoards?.[shard];
+    if (board) return this.requestCommittee(node, c, board.joinersKnownTo(this.self, this.now, (v) => c.memberIndex(v) >= 0), (v) => board.isLeaving(v, this.self, this.now));
     const leave = this.leaving.get(shard);
     const join = this.joining.get(shard);
     if (leave) for (const v of leave) if (c.memberIndex(v) < 0) leave.delete(v);
     if (join) for (const v of join) if (c.memberIndex(v) >= 0) join.delete(v);
     if ((!leave || leave.size === 0) && (!join || join.size === 0)) return;
-    const desired = committee.filter((v) => !leave?.has(v));
-    for (const v of [...(join ?? [])].sort((a, b) => a - b)) desired.push(v);
+    this.requestCommittee(node, c, [...(join ?? [])].sort((a, b) => a - b), (v) => leave?.has(v) ?? false);
+  }
+
+  /**
+   * Ask the replica for committee `c` minus the members known to be leaving, plus `joiners` (ascending, none
+   * in `c`), never fewer than MIN_NORMAL_LEAGUE; nothing if that is `c` itself.
+   */
+  private requestCommittee(node: NormalNode, c: Committee, joiners: readonly NodeId[], leaving: (v: NodeId) => boolean): void {
+    const committee = c.members;
+    const desired = committee.filter((v) => !leaving(v));
+    if (desired.length === committee.length && joiners.length === 0) return;
+    for (const v of joiners) desired.push(v);
     for (const v of committee) {
       if (desired.length >= MIN_NORMAL_LEAGUE) break;
       if (!desired.includes(v)) desired.push(v);

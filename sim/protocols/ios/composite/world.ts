@@ -10,6 +10,7 @@ import type { TransEpochPlan } from '../transepoch/plan.js';
 import { AtomixSizes } from '../atomix/index.js';
 import { IosAtomix } from './atomix.js';
 import { MsbStore } from '../msb/index.js';
+import { ReadyBoard } from './ready-board.js';
 
 /** The label of the EDS step-6 permutation (assignment/permutation.ts default). */
 const PERMUTATION_LABEL = 'eds:permutation';
@@ -20,6 +21,8 @@ export interface TransitionViews {
   readonly prevMembers: readonly (readonly NodeId[])[];
   readonly stayers: readonly (readonly NodeId[])[];
   readonly audience: readonly (readonly NodeId[])[];
+  /** Round fidelity: each node's position in audience[s] (−1 outside it), for the shard's ReadyBoard. */
+  readonly audiencePositions: readonly Int32Array[] | null;
 }
 
 export interface EpochData {
@@ -75,6 +78,13 @@ export class IosWorld {
   /** The slowest region's upload, Mbit/s: what EDS's run deadline assumes for any client (eds/config.ts). */
   readonly slowestUploadMbps: number;
   private readonly views = new WeakMap<EpochData, TransitionViews>();
+  /**
+   * Round fidelity: per shard, the joiners' `ready` announcements and the plan's departures as timed facts
+   * (ready-board.ts) instead of ~11 M deliveries per paper-scale transition; null at message level.
+   */
+  readonly readyBoards: readonly ReadyBoard[] | null;
+  /** Per plan, the batch starts whose departures are on the boards (the first node's timer puts them there). */
+  private readonly boardedStarts = new WeakMap<TransEpochPlan, Uint8Array>();
   /** Atomix's shared state (input/output shards, invariants); null without a book. README "Cross-shard". */
   readonly atomix: IosAtomix | null;
   /** The epoch whose boundary has passed (whole-run view: the epoch regular blocks belong to, for the MSB). */
@@ -147,6 +157,7 @@ export class IosWorld {
         }),
     );
     const lg = this.leagues[0]!.ctx.league;
+    this.readyBoards = lg.fidelity === 'round' ? Array.from({ length: this.m }, () => new ReadyBoard()) : null;
     this.atomix = book
       ? new IosAtomix(book, this.m, new AtomixSizes(lg.headerBytes, lg.signatureBytes, env.scenario.workload.txSizeBytes), env.scenario.cpu, p.atomix.lockTimeoutMs)
       : null;
@@ -188,7 +199,14 @@ export class IosWorld {
       if (is >= 0 && is !== was) audience[is]!.push(n);
     }
     const stayers = d.members.map((ms, s) => ms.filter((n) => prevOf[n] === s));
-    v = { prevOf, prevMembers, stayers, audience };
+    const audiencePositions = this.readyBoards
+      ? audience.map((list) => {
+          const pos = new Int32Array(this.n).fill(-1);
+          list.forEach((node, i) => (pos[node] = i));
+          return pos;
+        })
+      : null;
+    v = { prevOf, prevMembers, stayers, audience, audiencePositions };
     this.views.set(d, v);
     return v;
   }
@@ -236,6 +254,22 @@ export class IosWorld {
       for (const v of selectBelievable(movers, scores, vacancies, this.ios.pob.selection, (k) => this.env.rng.keyedUniform(k), key)) chosen.add(v);
     }
     return chosen;
+  }
+
+  /**
+   * Round fidelity: batch start number `a` of `plan` has come; its movers leave their shards (ReadyBoard.left),
+   * once for all nodes.
+   */
+  boardDepartures(plan: TransEpochPlan, a: number): void {
+    if (!this.readyBoards) return;
+    let done = this.boardedStarts.get(plan);
+    if (!done) this.boardedStarts.set(plan, (done = new Uint8Array(plan.starts.length)));
+    if (done[a] === 1) return;
+    done[a] = 1;
+    for (let i = plan.startIndex[a]!; i < plan.startIndex[a + 1]!; i++) {
+      const mv = plan.moves[i]!;
+      this.readyBoards[mv.fromShard]!.left(mv.node, mv.startUs);
+    }
   }
 
   /** True the first time `key` is asked: a trace event of the whole system that one node writes (first come). */
