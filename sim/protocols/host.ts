@@ -1,5 +1,6 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { BusyCalendar } from '../kernel/calendar.js';
+import { computeFlood } from './flood.js';
 import type { Micros } from '../kernel/time.js';
 import type { Network } from '../net/network.js';
 import type { TraceRecorder } from '../trace/recorder.js';
@@ -153,7 +154,8 @@ export class Host {
           for (const to of e.to) this.transmit(node, to, e.msg, e.sizeBytes, -1);
           break;
         case 'gossip':
-          this.startGossip(node, e.msg, e.sizeBytes, e.group);
+          if (e.computed) this.flood(node, e.msg, e.sizeBytes, e.group);
+          else this.startGossip(node, e.msg, e.sizeBytes, e.group);
           break;
         case 'announce':
           for (let k = 0; k < e.to.length; k++) e.arrivals[k] = e.to[k] === node ? now : this.transmit(node, e.to[k]!, e.msg, e.sizeBytes, -1, false);
@@ -224,6 +226,15 @@ export class Host {
     if (missing <= 0) return;
     this.gossips.set(id, { seen, missing, group, msg, sizeBytes });
     this.relay(id, from, from);
+  }
+
+  /** Round fidelity: the flood computed in one pass (flood.ts); each node gets its first copy as an event. */
+  private flood(from: NodeId, msg: unknown, sizeBytes: number, group: readonly NodeId[] | undefined): void {
+    const nodeAt = group ? (i: number) => group[i]! : (i: number) => i;
+    const overlay = this.net.overlay(group);
+    for (const d of computeFlood(overlay, nodeAt, this.indexIn(group, from), this.kernel.now, sizeBytes, this.port)) {
+      this.kernel.schedule(d.atUs, this.evDeliver, nodeAt(d.index), { from: nodeAt(d.fromIndex), msg, gossip: -1 } satisfies Envelope);
+    }
   }
 
   private relay(id: number, node: NodeId, cameFrom: NodeId): void {

@@ -37,8 +37,11 @@ export type ConfirmLevel = 'confirm' | 'final';
 export type Effect<M, T> =
   | { readonly kind: 'send'; readonly to: NodeId; readonly msg: M; readonly sizeBytes: number }
   | { readonly kind: 'multicast'; readonly to: readonly NodeId[]; readonly msg: M; readonly sizeBytes: number }
-  /** Flood `msg` over the gossip overlay to every node in `group` (all nodes when omitted). */
-  | { readonly kind: 'gossip'; readonly msg: M; readonly sizeBytes: number; readonly group?: readonly NodeId[] }
+  /**
+   * Flood `msg` over the gossip overlay to every node in `group` (all nodes when omitted). `computed` (round
+   * fidelity, flood.ts): the host computes the flood in one pass and delivers each node its first copy only.
+   */
+  | { readonly kind: 'gossip'; readonly msg: M; readonly sizeBytes: number; readonly group?: readonly NodeId[]; readonly computed?: boolean }
   /**
    * Fire `timer` after `afterUs`. Timers are never cancelled: they carry their view/height and a stale one is
    * ignored. With `fromUploadDone`, `afterUs` counts from when this node's upload queue has sent everything

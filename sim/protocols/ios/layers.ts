@@ -48,11 +48,7 @@ export function wrapEffects<M, T>(
         out.push({ kind: 'multicast', to: e.to, sizeBytes: e.sizeBytes, msg: wrap(layer, epoch, shard, e.msg) });
         break;
       case 'gossip':
-        out.push(
-          e.group
-            ? { kind: 'gossip', sizeBytes: e.sizeBytes, group: e.group, msg: wrap(layer, epoch, shard, e.msg) }
-            : { kind: 'gossip', sizeBytes: e.sizeBytes, msg: wrap(layer, epoch, shard, e.msg) },
-        );
+        out.push({ ...e, msg: wrap(layer, epoch, shard, e.msg) });
         break;
       case 'timer':
         out.push(

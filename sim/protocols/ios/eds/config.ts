@@ -31,6 +31,11 @@ export interface EdsConfig {
   readonly clientUploadMbps?: number;
   /** Completion bound of one run, from its start; default 5Δ + the client's CPU and upload bounds (README). */
   readonly runTimeoutUs?: Micros;
+  /**
+   * Round fidelity (the leagues' `fidelity: round`): the lottery and rnd_e floods are computed in one pass and
+   * each validator gets its first copy only (flood.ts); default false, every copy an event.
+   */
+  readonly computedGossip?: boolean;
   /** Who writes the `eds.randomness` trace event: the DRP client only (default, one per epoch) or every validator. */
   readonly traceEpochStart?: 'leader' | 'all';
 }

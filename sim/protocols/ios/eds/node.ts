@@ -182,7 +182,7 @@ export class EdsNode implements ProtocolNode<EdsMsg, EdsTimer> {
         this.lotteries.add({ node: this.self, value });
         this.stats.lotteriesGossiped++;
         const msg: EdsMsg = { type: 'lottery', epoch: this.epoch_, view, node: this.self, value };
-        out.push({ kind: 'gossip', msg, sizeBytes: this.sizes.lottery(), group: this.cfg.validators });
+        out.push({ kind: 'gossip', msg, sizeBytes: this.sizes.lottery(), group: this.cfg.validators, computed: this.cfg.computedGossip ?? false });
       }
     }
     for (const l of early) this.onLottery(l, out);
@@ -331,7 +331,7 @@ export class EdsNode implements ProtocolNode<EdsMsg, EdsTimer> {
     if (client === null || !sameRun(client.run, run) || !client.onReveal(from, out)) return;
     this.client = null;
     const msg: MsgOf<'randomness'> = { type: 'randomness', run, rnd: client.rnd, signers: client.signers };
-    out.push({ kind: 'gossip', msg, sizeBytes: this.sizes.randomness(), group: this.cfg.validators });
+    out.push({ kind: 'gossip', msg, sizeBytes: this.sizes.randomness(), group: this.cfg.validators, computed: this.cfg.computedGossip ?? false });
     if (this.cfg.traceEpochStart !== 'all') {
       out.push({ kind: 'trace', event: { type: 'eds.randomness', epoch: run.epoch, leader: run.leader, view: run.view } });
     }

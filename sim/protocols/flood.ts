@@ -1,0 +1,123 @@
+import type { Micros } from '../kernel/time.js';
+import type { TreePort } from './tree-round.js';
+
+/** A node's first receipt of a flooded message: from whom, when. */
+export interface FloodDelivery {
+  /** Index in the overlay (a group position, or the node id without a group). */
+  readonly index: number;
+  /** Index of the node it first came from. */
+  readonly fromIndex: number;
+  readonly atUs: Micros;
+}
+
+/**
+ * Round fidelity for gossip (Effect 'gossip' with `computed`): the flood of one message over the overlay in
+ * one pass, as the host's event-by-event flood would run it (host.ts relay). Each node relays once, on its
+ * first receipt, to every overlay peer but the one it came from and those that already have it; every copy
+ * goes through the port's send (the sender's upload queue, a latency draw, loss), so duplicates cost their
+ * bandwidth as at message level. What is not simulated is the duplicates' delivery: a node acts on its first
+ * receipt only, so the host delivers that one copy (one event per node instead of one per copy, ~8× fewer
+ * at the overlay's fanout).
+ *
+ * Differences from the event-by-event flood, as for tree rounds: the relays are booked when the flood is
+ * computed, for their future departure times (Network.send with `nowUs`: islands); a node counts as crashed
+ * if it is down then; and copies sent at the same instant take the latency draws in another order.
+ *
+ * Dijkstra over arrival times: a node's first receipt is final when it is the earliest pending one, and it
+ * relays then to the peers whose first receipt is not final yet (at message level a peer that already has
+ * it is skipped; one whose copy is still on the way is sent another).
+ */
+export function computeFlood(
+  overlay: readonly Int32Array[],
+  nodeAt: (index: number) => number,
+  source: number,
+  startUs: Micros,
+  sizeBytes: number,
+  port: TreePort,
+): FloodDelivery[] {
+  const n = overlay.length;
+  const best = new Float64Array(n).fill(Infinity);
+  const from = new Int32Array(n).fill(-1);
+  const final = new Uint8Array(n);
+  const heap = new ArrivalHeap(n);
+  best[source] = startUs;
+  heap.push(startUs, source);
+  const out: FloodDelivery[] = [];
+  while (heap.size > 0) {
+    const i = heap.popIndex();
+    if (final[i] === 1) continue;
+    final[i] = 1;
+    const at = best[i]!;
+    const node = nodeAt(i);
+    if (i !== source) {
+      if (!port.isUp(node)) continue; // a crashed node receives nothing and relays nothing
+      out.push({ index: i, fromIndex: from[i]!, atUs: at });
+    }
+    const cameFrom = from[i]!;
+    for (const p of overlay[i]!) {
+      if (p === cameFrom || final[p] === 1) continue;
+      const arrive = port.send(node, nodeAt(p), sizeBytes, at);
+      if (arrive < 0 || arrive >= best[p]!) continue;
+      best[p] = arrive;
+      from[p] = i;
+      heap.push(arrive, p);
+    }
+  }
+  return out;
+}
+
+/** A binary min-heap of (time, index) pairs, ties by index; stale entries are skipped by the caller. */
+class ArrivalHeap {
+  private times: Float64Array;
+  private indices: Int32Array;
+  size = 0;
+
+  constructor(capacity: number) {
+    this.times = new Float64Array(Math.max(16, capacity));
+    this.indices = new Int32Array(Math.max(16, capacity));
+  }
+
+  push(t: number, index: number): void {
+    if (this.size === this.times.length) {
+      const times = new Float64Array(this.size * 2);
+      times.set(this.times);
+      const indices = new Int32Array(this.size * 2);
+      indices.set(this.indices);
+      this.times = times;
+      this.indices = indices;
+    }
+    let k = this.size++;
+    while (k > 0) {
+      const parent = (k - 1) >> 1;
+      if (!this.less(t, index, this.times[parent]!, this.indices[parent]!)) break;
+      this.times[k] = this.times[parent]!;
+      this.indices[k] = this.indices[parent]!;
+      k = parent;
+    }
+    this.times[k] = t;
+    this.indices[k] = index;
+  }
+
+  popIndex(): number {
+    const top = this.indices[0]!;
+    const t = this.times[--this.size]!;
+    const index = this.indices[this.size]!;
+    let k = 0;
+    for (;;) {
+      let c = 2 * k + 1;
+      if (c >= this.size) break;
+      if (c + 1 < this.size && this.less(this.times[c + 1]!, this.indices[c + 1]!, this.times[c]!, this.indices[c]!)) c++;
+      if (!this.less(this.times[c]!, this.indices[c]!, t, index)) break;
+      this.times[k] = this.times[c]!;
+      this.indices[k] = this.indices[c]!;
+      k = c;
+    }
+    this.times[k] = t;
+    this.indices[k] = index;
+    return top;
+  }
+
+  private less(t1: number, i1: number, t2: number, i2: number): boolean {
+    return t1 < t2 || (t1 === t2 && i1 < i2);
+  }
+}
