@@ -259,11 +259,23 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     this.stats.blocks++;
     this.chain.apply(ev.height, ev.proposer, meta);
     if (ev.height > this.height) this.height = ev.height;
+    const parts = meta?.parts ?? [];
+    if (!ev.leader && (meta?.detected.length ?? 0) === 0) {
+      // A member that does not lead and nobody convicted (nearly every block at every member): only its
+      // source and its history change; the leader's outcome lists are not built (9% of the allocations).
+      for (const part of parts) {
+        this.source.markFinalised(part.signer, part.seq);
+        const h = this.historyOf(part.signer);
+        h.txs += part.txs.count;
+        h.bad += part.bad.count;
+      }
+      return;
+    }
     const convicted = new Set(meta?.detected ?? []);
     const finals: TxSet[] = [];
     const aborts: TxSet[] = [];
     const acks: number[] = [];
-    for (const part of meta?.parts ?? []) {
+    for (const part of parts) {
       this.source.markFinalised(part.signer, part.seq);
       acks.push(part.signer, part.seq);
       const h = this.historyOf(part.signer);
