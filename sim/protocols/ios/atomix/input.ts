@@ -109,9 +109,10 @@ export class AtomixInputShard {
     for (let i = 0; i < r.length; i += 2) {
       this.cfg.facts.forEachSegment(r[i]!, r[i + 1]!, (seg) => {
         if (!this.holdsInputsOf(seg)) return;
-        for (const [x, y] of this.undecided(seg.start, seg.end)) {
+        const und = this.undecided(seg.start, seg.end);
+        for (let u = 0; u < und.length; u += 2) {
           // Tombstoned ids were aborted already: no block space for them.
-          const open = this.abortedTx.subtract(x, y, []);
+          const open = this.abortedTx.subtract(und[u]!, und[u + 1]!, []);
           for (let j = 0; j < open.length; j += 2) {
             this.drivers.delete(open[j]!, open[j + 1]!);
             this.drivers.set(open[j]!, open[j + 1]!, driver);
@@ -170,14 +171,12 @@ export class AtomixInputShard {
   }
 
   /** Ids of [a, b) neither locked nor rejected here, as [start, end) pairs. */
-  private undecided(a: number, b: number): [number, number][] {
+  /** The ids of [a, b) neither locked nor rejected here, as flat ranges in order. */
+  private undecided(a: number, b: number): number[] {
     const notLocked = this.lockedTx.subtract(a, b, []);
-    const outRanges: [number, number][] = [];
-    for (let i = 0; i < notLocked.length; i += 2) {
-      const rest = this.rejectedTx.subtract(notLocked[i]!, notLocked[i + 1]!, []);
-      for (let j = 0; j < rest.length; j += 2) outRanges.push([rest[j]!, rest[j + 1]!]);
-    }
-    return outRanges;
+    const out: number[] = [];
+    for (let i = 0; i < notLocked.length; i += 2) this.rejectedTx.subtract(notLocked[i]!, notLocked[i + 1]!, out);
+    return out;
   }
 
   private decideSegment(seg: FactSegment, d: Decisions, newlyLocked: number[], newlyRejected: number[]): void {
@@ -192,7 +191,10 @@ export class AtomixInputShard {
       newlyRejected.push(a, b);
       this.stats.rejected += b - a;
     };
-    for (const [a, b] of this.undecided(seg.start, seg.end)) {
+    const und = this.undecided(seg.start, seg.end);
+    for (let u = 0; u < und.length; u += 2) {
+      const a = und[u]!;
+      const b = und[u + 1]!;
       // Tombstones first: an unlock-to-abort is final.
       const tomb = this.abortedTx.intersect(a, b, []);
       for (let j = 0; j < tomb.length; j += 2) reject(tomb[j]!, tomb[j + 1]!);
@@ -282,7 +284,8 @@ export class AtomixInputShard {
 
   /** Tombstones [a, b) and releases what of it is locked here (a released id counts as rejected from now on). */
   private abortRange(seg: FactSegment, a: number, b: number, released: number[]): void {
-    for (const [x, y] of this.undecided(a, b)) this.stats.tombstonedUndecided += y - x - this.abortedTx.countIn(x, y);
+    const und = this.undecided(a, b);
+    for (let u = 0; u < und.length; u += 2) this.stats.tombstonedUndecided += und[u + 1]! - und[u]! - this.abortedTx.countIn(und[u]!, und[u + 1]!);
     const live = this.lockedTx.intersect(a, b, []);
     for (let k = 0; k < live.length; k += 2) {
       const x = live[k]!;
