@@ -105,6 +105,8 @@ class Outbox {
 export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
   readonly stats: AtomixClientStats = { offered: 0, committed: 0, aborted: 0, timedOut: 0, lateAcceptances: 0, proofs: 0 };
   private readonly tickets = new Map<number, Ticket>();
+  /** Ids of the open tickets not yet resolved (`pending`, asked at every client batch the node gets). */
+  private unresolved = 0;
   private readonly pieces = new RangeMap<Piece>();
   /** Every id this driver took in (a batch handed over twice is driven once). */
   private readonly seen = new IntervalSet();
@@ -115,9 +117,7 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
 
   /** Ids taken in and not yet committed or aborted by this driver. */
   get pending(): number {
-    let n = 0;
-    for (const t of this.tickets.values()) n += t.unresolved;
-    return n;
+    return this.unresolved;
   }
 
   step(now: Micros, input: Input<AtomixMsg, AtomixTimer>): readonly AtomixEffect[] {
@@ -182,6 +182,7 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
     }
     if (ticket.pieces.length === 0) return [];
     this.tickets.set(ticket.id, ticket);
+    this.unresolved += ticket.unresolved;
     this.stats.offered += ticket.unresolved;
     this.cfg.observer?.offered(now, normalize(offered));
     const out: AtomixEffect[] = [{ kind: 'timer', afterUs: this.cfg.lockTimeoutUs, timer: { kind: 'lockTimeout', ticket: ticket.id } }];
@@ -310,7 +311,9 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
   private settle(p: Piece, ranges: readonly number[]): void {
     p.resolved.addRanges(ranges);
     const t = this.tickets.get(p.ticket)!;
-    t.unresolved -= countOf(ranges);
+    const n = countOf(ranges);
+    t.unresolved -= n;
+    this.unresolved -= n;
     if (p.resolved.size === p.end - p.start) this.pieces.delete(p.start, p.end);
     if (t.unresolved === 0) this.tickets.delete(t.id);
   }

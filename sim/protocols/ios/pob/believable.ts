@@ -52,6 +52,8 @@ export class BelievableNode implements ProtocolNode<PobMsg, PobTimer> {
   private timerSeq = 0;
   /** Sealed blocks the leader has not reported final yet, by sequence number. */
   private unacked: { block: OptimisticBlock; sentUs: Micros }[] = [];
+  /** Transactions in `unacked` (heldTxs is asked at every client batch the node gets). */
+  private unackedTxs = 0;
   private gen: number;
   private view: number;
   private leader_: NodeId;
@@ -84,9 +86,7 @@ export class BelievableNode implements ProtocolNode<PobMsg, PobTimer> {
   }
   /** Client transactions this validator holds: unsealed, or sealed and not yet reported final. */
   get heldTxs(): number {
-    let n = this.pending.size;
-    for (const u of this.unacked) n += u.block.txs.count;
-    return n;
+    return this.pending.size + this.unackedTxs;
   }
 
   step(now: Micros, input: Input<PobMsg, PobTimer>): readonly Effect<PobMsg, PobTimer>[] {
@@ -146,6 +146,7 @@ export class BelievableNode implements ProtocolNode<PobMsg, PobTimer> {
       event: { type: 'block.commit', node: this.self, shard: this.ctx.shard, height: block.seq, view: -1, txCount: txs.count, level: 'confirm' },
     });
     this.unacked.push({ block, sentUs: now });
+    this.unackedTxs += block.txs.count;
     if (this.leader_ >= 0) out.push({ kind: 'send', to: this.leader_, msg: { type: 'optimistic', block }, sizeBytes: bytes });
   }
 
@@ -163,10 +164,15 @@ export class BelievableNode implements ProtocolNode<PobMsg, PobTimer> {
   private onFinalNotice(now: Micros, from: NodeId, msg: Extract<PobOwnMsg, { type: 'finalNotice' }>, out: Out): void {
     const acked = new Set<number>();
     for (let i = 0; i < msg.acks.length; i += 2) if (msg.acks[i] === this.self) acked.add(msg.acks[i + 1]!);
-    if (acked.size > 0) this.unacked = this.unacked.filter((u) => !acked.has(u.block.seq));
+    if (acked.size > 0) {
+      this.unacked = this.unacked.filter((u) => !acked.has(u.block.seq));
+      this.unackedTxs = 0;
+      for (const u of this.unacked) this.unackedTxs += u.block.txs.count;
+    }
     if (msg.slashed.includes(this.self) && !this.expelled_) {
       this.expelled_ = true;
       this.unacked = [];
+      this.unackedTxs = 0;
       const local: PobLocal = { type: 'slashed', node: this.self, shard: this.ctx.shard, epoch: this.ctx.epoch };
       out.push({ kind: 'local', event: local });
       this.leader_ = from;
