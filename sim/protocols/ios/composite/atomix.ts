@@ -2,6 +2,7 @@ import { msToUs } from '../../../kernel/time.js';
 import type { Micros } from '../../../kernel/time.js';
 import type { CpuConfig } from '../../../scenario/schema.js';
 import type { TxBook } from '../../../workload/book.js';
+import { pushRange } from '../../types.js';
 import type { TxSet } from '../../types.js';
 import { AtomixInputShard, AtomixInvariants, AtomixOutputShard, AtomixSizes } from '../atomix/index.js';
 import type { AtomixCommitPart, AtomixOutcome, CrossShardFacts, FactSegment } from '../atomix/index.js';
@@ -47,9 +48,21 @@ export function splitCross(book: TxBook, txs: TxSet): { cross: TxSet; intra: TxS
   return { cross: { ranges: cross, count: countRanges(cross) }, intra: { ranges: intra, count: countRanges(intra) } };
 }
 
-function pushRange(list: number[], a: number, b: number): void {
-  if (list.length > 0 && list[list.length - 1] === a) list[list.length - 1] = b;
-  else list.push(a, b);
+/**
+ * Split `txs` into the ids PoB finds invalid (IosWorld's isBad: invalid or double-spending intra-shard ids;
+ * cross-shard ids are Atomix's) and the rest, segment by segment: a segment's bad ids are a prefix (its
+ * invalid ids, then its double spends), so this costs O(segments), where isBad id by id costs a segment
+ * search per id. The same ranges as partitionTxs(txs, isBad).
+ */
+export function splitBad(book: TxBook, txs: TxSet): { yes: TxSet; no: TxSet } {
+  const yes: number[] = [];
+  const no: number[] = [];
+  book.forEachSegmentPart(txs, (seg, a, b) => {
+    const badEnd = book.isCross(seg) ? a : book.startOf(seg) + book.invalidCountOf(seg) + book.doubleSpendCountOf(seg);
+    pushRange(yes, a, Math.min(b, badEnd));
+    pushRange(no, Math.max(a, badEnd), b);
+  });
+  return { yes: { ranges: yes, count: countRanges(yes) }, no: { ranges: no, count: countRanges(no) } };
 }
 
 function countRanges(r: readonly number[]): number {

@@ -2,13 +2,13 @@ import { msToUs, secondsToUs } from '../../../kernel/time.js';
 import type { Micros } from '../../../kernel/time.js';
 import type { IosConfig, Scenario } from '../../../scenario/schema.js';
 import type { TxBook } from '../../../workload/book.js';
-import type { NodeId, ProtocolEnv } from '../../types.js';
+import type { NodeId, ProtocolEnv, TxSet } from '../../types.js';
 import { keyedPermutation, permutationAssignment, stakes } from '../assignment/index.js';
 import { ServiLedger, ShardLeagues, believabilityScores, selectBelievable } from '../pob/index.js';
 import { planTransEpoch, swapBatchSize } from '../transepoch/plan.js';
 import type { TransEpochPlan } from '../transepoch/plan.js';
 import { AtomixSizes } from '../atomix/index.js';
-import { IosAtomix } from './atomix.js';
+import { IosAtomix, splitBad } from './atomix.js';
 import { MsbStore } from '../msb/index.js';
 import { ReadyBoard } from './ready-board.js';
 
@@ -129,6 +129,7 @@ export class IosWorld {
           return book.isInvalid(tx) || book.isDoubleSpend(tx);
         }
       : () => false;
+    const partitionBad = book ? (txs: TxSet) => splitBad(book, txs) : undefined;
     this.leagues = genesis.members.map(
       (members, shard) =>
         new ShardLeagues({
@@ -141,6 +142,7 @@ export class IosWorld {
           txSizeBytes: env.scenario.workload.txSizeBytes,
           keyed: (key) => env.rng.keyedUniform(key),
           isBad,
+          ...(partitionBad ? { partitionBad } : {}),
         }),
     );
     this.msb = Array.from(

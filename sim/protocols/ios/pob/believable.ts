@@ -3,7 +3,7 @@ import { msToUs } from '../../../kernel/time.js';
 import { NO_EFFECTS } from '../../types.js';
 import type { Effect, Input, NodeId, ProtocolNode, TxSet } from '../../types.js';
 import { Mempool } from '../../bft/mempool.js';
-import { EMPTY_TXS, partitionTxs } from './txsets.js';
+import { EMPTY_TXS, partitionBad } from './txsets.js';
 import { PobSizes } from './types.js';
 import type { OptimisticBlock, PobLocal, PobMsg, PobOwnMsg, PobShardContext, PobTimer } from './types.js';
 
@@ -114,7 +114,7 @@ export class BelievableNode implements ProtocolNode<PobMsg, PobTimer> {
     out.push({ kind: 'cpu', us: Math.ceil(this.ctx.cpu.txValidateUs * txs.count) });
     if (this.expelled_) return this.handOff(txs, out);
     if (this.malicious) return this.pending.add(txs);
-    const { yes: bad, no: good } = partitionTxs(txs, this.ctx.isBad);
+    const { yes: bad, no: good } = partitionBad(this.ctx, txs);
     this.pending.add(good);
     if (bad.count > 0) {
       this.stats.dropped += bad.count;
@@ -133,7 +133,7 @@ export class BelievableNode implements ProtocolNode<PobMsg, PobTimer> {
       if (this.leader_ >= 0) out.push({ kind: 'send', to: this.leader_, msg: beacon, sizeBytes: this.sizes.optimistic(0) });
       return;
     }
-    const bad = this.malicious ? partitionTxs(txs, this.ctx.isBad).yes : EMPTY_TXS;
+    const bad = this.malicious ? partitionBad(this.ctx, txs).yes : EMPTY_TXS;
     const block: OptimisticBlock = { signer: this.self, seq: ++this.seq, txs, bad };
     const bytes = this.sizes.optimistic(txs.count);
     this.stats.sealed++;

@@ -7,7 +7,7 @@ import type { BftReconfigured } from '../../bft/reconfig.js';
 import type { ShardChain } from './chain.js';
 import type { ServiLedger } from './score.js';
 import { MergeSource } from './source.js';
-import { EMPTY_TXS, concatTxs, partitionTxs } from './txsets.js';
+import { EMPTY_TXS, concatTxs, partitionBad } from './txsets.js';
 import { PobSizes } from './types.js';
 import type { LeagueMode, MsbHeaderItem, OptimisticBlock, PobBlockMeta, PobLocal, PobMsg, PobShardContext, PobTimer } from './types.js';
 import { SampleValidator } from './validator.js';
@@ -183,7 +183,7 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
 
   /** One-league path: the leader validates in full at admission; the valid ones wait in its source. */
   private admitDirect(now: Micros, txs: TxSet, out: Out): void {
-    const { yes: bad, no: good } = partitionTxs(txs, this.ctx.isBad);
+    const { yes: bad, no: good } = partitionBad(this.ctx, txs);
     if (bad.count > 0) {
       out.push({ kind: 'cpu', us: Math.ceil(this.ctx.cpu.txValidateUs * bad.count) });
       out.push({ kind: 'abort', txs: bad, shard: this.ctx.shard });
@@ -210,7 +210,7 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
       return;
     }
     // An expelled validator's block still in flight: validated in full, its invalid transactions aborted.
-    const { yes: bad, no: good } = partitionTxs(block.txs, this.ctx.isBad);
+    const { yes: bad, no: good } = partitionBad(this.ctx, block.txs);
     out.push({ kind: 'cpu', us: Math.ceil(this.ctx.cpu.txValidateUs * block.txs.count) });
     if (!this.source.offer({ ...block, txs: good, bad: EMPTY_TXS, rechecked: true })) return;
     if (bad.count > 0) {
@@ -280,7 +280,7 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
       acks.push(part.signer, part.seq);
       const h = this.historyOf(part.signer);
       if (convicted.has(part.signer)) {
-        const split = part.bad.count > 0 ? partitionTxs(part.txs, this.ctx.isBad) : { yes: EMPTY_TXS, no: part.txs };
+        const split = part.bad.count > 0 ? partitionBad(this.ctx, part.txs) : { yes: EMPTY_TXS, no: part.txs };
         finals.push(split.no);
         aborts.push(split.yes);
         h.txs += split.no.count;

@@ -38,6 +38,8 @@ export interface ShardLeaguesConfig {
   /** RngRoot.keyedUniform of the run. */
   readonly keyed: (key: string) => number;
   readonly isBad: (tx: number) => boolean;
+  /** The same predicate over a whole set, by segments (PobShardContext.partitionBad). */
+  readonly partitionBad?: (txs: TxSet) => { yes: TxSet; no: TxSet };
   /** Which believable validators sign invalid transactions; default a keyed draw at maliciousBelievableFraction. */
   readonly malicious?: (node: NodeId) => boolean;
   /** Default `independent` (sampling.ts). */
@@ -111,6 +113,7 @@ export class ShardLeagues {
       blockTxBytes,
       keyed: config.keyed,
       isBad: config.isBad,
+      ...(config.partitionBad ? { partitionBad: config.partitionBad } : {}),
       sampling: config.sampling ?? 'independent',
       sealerServi: config.sealerServi ?? 'issue',
       livenessTimeoutUs: msToUs(config.livenessTimeoutMs ?? 4 * pob.optimisticBlockMs + config.ios.deltaMs),

@@ -24,6 +24,15 @@ export function partitionTxs(txs: TxSet, pred: (id: number) => boolean): { yes: 
   return { yes: txSetOf(yes), no: txSetOf(no) };
 }
 
+/**
+ * partitionTxs by the shard's invalid-transaction predicate: the composite's segment-wise split when it gives
+ * one (PobShardContext.partitionBad: O(segments), where the predicate costs a segment search per id), else
+ * id by id. Both give the same ranges.
+ */
+export function partitionBad(ctx: { readonly isBad: (id: number) => boolean; readonly partitionBad?: (txs: TxSet) => { yes: TxSet; no: TxSet } }, txs: TxSet): { yes: TxSet; no: TxSet } {
+  return ctx.partitionBad ? ctx.partitionBad(txs) : partitionTxs(txs, ctx.isBad);
+}
+
 /** The union of disjoint sets, as one set (ranges concatenated, adjacent ones merged). */
 export function concatTxs(sets: readonly TxSet[]): TxSet {
   const out = joinRanges(sets);

@@ -92,6 +92,8 @@ export interface PobShardContext {
   readonly keyed: (key: string) => number;
   /** The workload's verdict on a transaction (invalid or double spend). */
   readonly isBad: (tx: number) => boolean;
+  /** isBad over a whole set at once, by segments (the composite's book); optional, same result as id by id. */
+  readonly partitionBad?: (txs: TxSet) => { yes: TxSet; no: TxSet };
   readonly sampling: SamplingMode;
   /** What sealing an optimistic block does to the sealer's Servi when it becomes final (README). */
   readonly sealerServi: 'issue' | 'clear';
