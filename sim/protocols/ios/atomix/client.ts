@@ -69,7 +69,8 @@ interface Piece {
   readonly rej: IntervalSet[];
   readonly accProofs: ProofRef[][];
   readonly rejProofs: ProofRef[];
-  readonly resolved: IntervalSet;
+  /** NONE until the first ids resolve, ALL when the whole piece resolved at once (the common case). */
+  resolved: IntervalSet;
 }
 
 interface Ticket {
@@ -163,9 +164,9 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
             outputShards: seg.outputShards,
             acc: new Array<IntervalSet>(k).fill(NONE),
             rej: new Array<IntervalSet>(k).fill(NONE),
-            accProofs: emptyLists(k),
+            accProofs: new Array<ProofRef[]>(k).fill(NO_PROOFS),
             rejProofs: [],
-            resolved: new IntervalSet(),
+            resolved: NONE,
           };
           this.seen.add(a, b);
           this.pieces.set(a, b, piece);
@@ -212,7 +213,8 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
           let set = sets[k]!;
           if (set === NONE) sets[k] = set = new IntervalSet();
           set.add(x, y);
-          const list = accepted ? p.accProofs[k]! : p.rejProofs;
+          let list = accepted ? p.accProofs[k]! : p.rejProofs;
+          if (list === NO_PROOFS) p.accProofs[k] = list = [];
           if (!list.includes(proof)) list.push(proof);
           touched.add(p);
         });
@@ -309,12 +311,14 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
 
   /** Marks ids of p resolved; forgets the piece and its batch when nothing is left. */
   private settle(p: Piece, ranges: readonly number[]): void {
-    p.resolved.addRanges(ranges);
-    const t = this.tickets.get(p.ticket)!;
     const n = countOf(ranges);
+    // `ranges` lies in p and is unresolved (unresolvedOf), so n = its size means all of p at once.
+    if (p.resolved === NONE) p.resolved = n === p.end - p.start ? ALL : IntervalSet.of(ranges);
+    else if (p.resolved !== ALL) p.resolved.addRanges(ranges);
+    const t = this.tickets.get(p.ticket)!;
     t.unresolved -= n;
     this.unresolved -= n;
-    if (p.resolved.size === p.end - p.start) this.pieces.delete(p.start, p.end);
+    if (p.resolved === ALL || p.resolved.size === p.end - p.start) this.pieces.delete(p.start, p.end);
     if (t.unresolved === 0) this.tickets.delete(t.id);
   }
 
@@ -357,19 +361,18 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
   }
 }
 
-// Plain loops: Array.from({ length }, fn) was most of a batch's initialize time at 10,000 nodes.
 /**
- * The empty set a piece holds for an input shard until that shard's first decision about it: most pieces hear
- * only acceptances, and five interval sets per piece were a tenth of a paper-scale run's allocations. Never
- * written (`onProof` replaces it before adding).
+ * The empty set a piece holds for an input shard until that shard's first decision about it, and as its
+ * resolved ids until the first resolve: most pieces hear only acceptances and resolve whole, and five interval
+ * sets per piece were a tenth of a paper-scale run's allocations. Never written (replaced before adding).
  */
 const NONE = new IntervalSet();
 
-function emptyLists(k: number): ProofRef[][] {
-  const out: ProofRef[][] = [];
-  for (let i = 0; i < k; i++) out.push([]);
-  return out;
-}
+/** Every id (ids are ≥ 0): a piece resolved whole at once, without a set of its own. Never written. */
+const ALL = IntervalSet.of([0, Number.MAX_SAFE_INTEGER]);
+
+/** A piece's acceptance proofs from an input shard before its first one. Never written (onProof replaces it). */
+const NO_PROOFS = Object.freeze([]) as unknown as ProofRef[];
 
 /** `ranges` minus the ids in `set`. */
 function subtractSet(ranges: readonly number[], set: IntervalSet): number[] {
