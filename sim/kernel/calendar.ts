@@ -101,10 +101,10 @@ export class BusyCalendar {
         if (isl[b + 1]! > free) free = isl[b + 1]!;
         b += 2;
       }
-      isl.splice(0, b);
+      dropFront(isl, b);
     } else {
-      isl.splice(a, b - a, lo, hi);
-      isl.splice(0, i);
+      replaceWithPair(isl, a, b, lo, hi);
+      dropFront(isl, i);
     }
     this.free[r] = free;
     if (isl.length === 0) {
@@ -116,4 +116,30 @@ export class BusyCalendar {
     }
     return end;
   }
+}
+
+// In place, without `splice`'s array of removed elements: `carry` runs ~18,000 times per simulated second at
+// paper scale, and those arrays were 5% of its allocations.
+
+/** Remove the first `n` elements of `arr`. */
+function dropFront(arr: number[], n: number): void {
+  if (n <= 0) return;
+  const len = arr.length;
+  for (let k = n; k < len; k++) arr[k - n] = arr[k]!;
+  arr.length = len - n;
+}
+
+/** Replace elements [a, b) of `arr` with the two elements `x`, `y`. */
+function replaceWithPair(arr: number[], a: number, b: number, x: number, y: number): void {
+  const len = arr.length;
+  const shift = 2 - (b - a);
+  if (shift > 0) {
+    for (let k = 0; k < shift; k++) arr.push(0); // grow first: assigning past the end would leave holes
+    for (let k = len - 1; k >= b; k--) arr[k + shift] = arr[k]!;
+  } else if (shift < 0) {
+    for (let k = b; k < len; k++) arr[k + shift] = arr[k]!;
+    arr.length = len + shift;
+  }
+  arr[a] = x;
+  arr[a + 1] = y;
 }
