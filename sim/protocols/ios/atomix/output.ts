@@ -86,13 +86,14 @@ export class AtomixOutputShard {
     const r = msg.txs.ranges;
     for (let i = 0; i < r.length; i += 2) {
       const fresh: number[] = [];
-      for (const piece of pairs(this.committedTx.subtract(r[i]!, r[i + 1]!, []))) this.queuedTx.subtract(piece[0], piece[1], fresh);
+      const notCommitted = this.committedTx.subtract(r[i]!, r[i + 1]!, []);
+      for (let j = 0; j < notCommitted.length; j += 2) this.queuedTx.subtract(notCommitted[j]!, notCommitted[j + 1]!, fresh);
       this.stats.duplicates += r[i + 1]! - r[i]! - countOf(fresh);
-      for (const [a, b] of pairs(fresh)) {
-        this.cfg.facts.forEachSegment(a, b, (seg) => {
+      for (let j = 0; j < fresh.length; j += 2) {
+        this.cfg.facts.forEachSegment(fresh[j]!, fresh[j + 1]!, (seg) => {
           const ok = this.cfg.unsafeSkipProofCheck ? [seg.start, seg.end] : this.justified(seg, accepted);
           this.stats.refused += seg.end - seg.start - countOf(ok);
-          valid.push(...ok);
+          for (const x of ok) valid.push(x);
         });
       }
     }
@@ -129,7 +130,9 @@ export class AtomixOutputShard {
     for (let i = 0; i < r.length; i += 2) this.committedTx.subtract(r[i]!, r[i + 1]!, fresh);
     if (fresh.length === 0) return [];
     const perRoute = new Map<number, number>();
-    for (const [a, b] of pairs(fresh)) {
+    for (let j = 0; j < fresh.length; j += 2) {
+      const a = fresh[j]!;
+      const b = fresh[j + 1]!;
       this.queuedTx.remove(a, b);
       this.committedTx.add(a, b);
       this.cfg.facts.forEachSegment(a, b, (seg) => {
@@ -156,7 +159,7 @@ export class AtomixOutputShard {
       const set = accepted.get(s);
       if (!set) return [];
       const next: number[] = [];
-      for (const [a, b] of pairs(ok)) set.intersect(a, b, next);
+      for (let j = 0; j < ok.length; j += 2) set.intersect(ok[j]!, ok[j + 1]!, next);
       ok = next;
     }
     return ok;
@@ -181,6 +184,3 @@ function proofBytes(sizes: AtomixSizes, proofs: readonly ProofRef[]): number {
   return n;
 }
 
-function* pairs(ranges: readonly number[]): Generator<[number, number]> {
-  for (let i = 0; i < ranges.length; i += 2) yield [ranges[i]!, ranges[i + 1]!];
-}
