@@ -1,3 +1,4 @@
+import { EventQueue } from '../kernel/queue.js';
 import type { Micros } from '../kernel/time.js';
 import type { TreePort } from './tree-round.js';
 
@@ -39,12 +40,26 @@ export function computeFlood(
   const best = new Float64Array(n).fill(Infinity);
   const from = new Int32Array(n).fill(-1);
   const final = new Uint8Array(n);
-  const heap = new ArrivalHeap(n);
+  // The kernel's heap, one slot per push (a better arrival pushes again; the stale entry is skipped), ordered by
+  // (arrival, node index).
+  const heap = new EventQueue(n);
+  let indexOfSlot = new Int32Array(n);
+  let slots = 0;
+  const push = (at: Micros, i: number) => {
+    if (slots === indexOfSlot.length) {
+      const grown = new Int32Array(2 * slots);
+      grown.set(indexOfSlot);
+      indexOfSlot = grown;
+      heap.ensureSlots(2 * slots);
+    }
+    indexOfSlot[slots] = i;
+    heap.push(slots++, at, i);
+  };
   best[source] = startUs;
-  heap.push(startUs, source);
+  push(startUs, source);
   const out: FloodDelivery[] = [];
   while (heap.size > 0) {
-    const i = heap.popIndex();
+    const i = indexOfSlot[heap.pop()]!;
     if (final[i] === 1) continue;
     final[i] = 1;
     const at = best[i]!;
@@ -60,64 +75,8 @@ export function computeFlood(
       if (arrive < 0 || arrive >= best[p]!) continue;
       best[p] = arrive;
       from[p] = i;
-      heap.push(arrive, p);
+      push(arrive, p);
     }
   }
   return out;
-}
-
-/** A binary min-heap of (time, index) pairs, ties by index; stale entries are skipped by the caller. */
-class ArrivalHeap {
-  private times: Float64Array;
-  private indices: Int32Array;
-  size = 0;
-
-  constructor(capacity: number) {
-    this.times = new Float64Array(Math.max(16, capacity));
-    this.indices = new Int32Array(Math.max(16, capacity));
-  }
-
-  push(t: number, index: number): void {
-    if (this.size === this.times.length) {
-      const times = new Float64Array(this.size * 2);
-      times.set(this.times);
-      const indices = new Int32Array(this.size * 2);
-      indices.set(this.indices);
-      this.times = times;
-      this.indices = indices;
-    }
-    let k = this.size++;
-    while (k > 0) {
-      const parent = (k - 1) >> 1;
-      if (!this.less(t, index, this.times[parent]!, this.indices[parent]!)) break;
-      this.times[k] = this.times[parent]!;
-      this.indices[k] = this.indices[parent]!;
-      k = parent;
-    }
-    this.times[k] = t;
-    this.indices[k] = index;
-  }
-
-  popIndex(): number {
-    const top = this.indices[0]!;
-    const t = this.times[--this.size]!;
-    const index = this.indices[this.size]!;
-    let k = 0;
-    for (;;) {
-      let c = 2 * k + 1;
-      if (c >= this.size) break;
-      if (c + 1 < this.size && this.less(this.times[c + 1]!, this.indices[c + 1]!, this.times[c]!, this.indices[c]!)) c++;
-      if (!this.less(this.times[c]!, this.indices[c]!, t, index)) break;
-      this.times[k] = this.times[c]!;
-      this.indices[k] = this.indices[c]!;
-      k = c;
-    }
-    this.times[k] = t;
-    this.indices[k] = index;
-    return top;
-  }
-
-  private less(t1: number, i1: number, t2: number, i2: number): boolean {
-    return t1 < t2 || (t1 === t2 && i1 < i2);
-  }
 }

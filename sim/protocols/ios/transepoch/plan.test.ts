@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { RngRoot } from '../../../kernel/rng.js';
-import { batchAt, minVotingFraction, movesFrom, planTransEpoch, startNumber, swapBatchSize } from './plan.js';
+import { minVotingFraction, movesFrom, planTransEpoch, startNumber, swapBatchSize } from './plan.js';
 import type { TransEpochPlan } from './plan.js';
 
-const movesStartingAt = (plan: TransEpochPlan, t: number) => plan.moves.slice(...batchAt(plan, t));
+/** The moves whose batch starts at `t`, read through the plan's start index (none if no batch starts then). */
+function movesStartingAt(plan: TransEpochPlan, t: number) {
+  const a = startNumber(plan, t);
+  return a < 0 ? [] : plan.moves.slice(plan.startIndex[a], plan.startIndex[a + 1]);
+}
 
 function assignment(n: number, m: number, seed: number): Int32Array {
   const rng = new RngRoot(seed).stream('a');

@@ -50,12 +50,6 @@ export interface TransEpochPlan {
   readonly moveOf: Int32Array;
 }
 
-/** Where the moves whose batch starts at `startUs` lie in plan.moves: [from, to), empty if none start then. */
-export function batchAt(plan: TransEpochPlan, startUs: Micros): [number, number] {
-  const a = startNumber(plan, startUs);
-  return a < 0 ? [0, 0] : [plan.startIndex[a]!, plan.startIndex[a + 1]!];
-}
-
 /** The position of `startUs` in plan.starts, −1 if no batch starts then. */
 export function startNumber(plan: TransEpochPlan, startUs: Micros): number {
   let a = 0;
