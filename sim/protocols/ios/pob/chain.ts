@@ -1,5 +1,7 @@
 import type { NodeId } from '../../types.js';
+import { PartSet } from './partset.js';
 import type { ServiLedger } from './score.js';
+import { partitionBad } from './txsets.js';
 import type { PobBlockMeta, PobShardContext } from './types.js';
 
 /**
@@ -27,6 +29,11 @@ import type { PobBlockMeta, PobShardContext } from './types.js';
  * instead). Contribution +1 for each. The committee's credit is applied lazily (a member's Servi grows by
  * serviPerBlock per block decided since it was last credited), so a block costs O(merged blocks), not
  * O(committee).
+ *
+ * Which optimistic blocks are final (`finalised`, read by every member's MergeSource to drop duplicates) and
+ * what each signer had finalised this epoch (`historyOf`, for the re-check of a convicted signer) are chain
+ * facts too: until stop 11 each of ~10,000 members recorded every merged block of every decided block in its
+ * own sets (~800,000 member-blocks in the paper-scale hour, each with hundreds of parts).
  */
 export class ShardChain {
   private readonly state: ServiLedger;
@@ -48,6 +55,10 @@ export class ShardChain {
   /** The height of the block that slashed each slashed validator (−1: slashed before this league began). */
   private readonly slashedAt = new Map<NodeId, number>();
   readonly stats = { blocks: 0, gaps: 0 };
+  /** The optimistic blocks (signer, seq) that decided blocks have merged. */
+  readonly finalised = new PartSet();
+  /** Per signer, this epoch: transactions finalised, and invalid ones among them (undetected). */
+  private readonly history = new Map<NodeId, { txs: number; bad: number }>();
 
   constructor(state: ServiLedger, ctx: PobShardContext, members: readonly NodeId[], startHeight: number) {
     this.state = state;
@@ -68,7 +79,15 @@ export class ShardChain {
     const spb = this.ctx.pob.serviPerBlock;
     const convicted = meta?.detected ?? [];
     for (const part of meta?.parts ?? []) {
-      if (convicted.includes(part.signer)) continue;
+      this.finalised.add(part.signer, part.seq);
+      const h = this.historyOf(part.signer);
+      if (convicted.includes(part.signer)) {
+        // Its invalid transactions are aborted, not finalised (normal.ts onFinalBlock).
+        h.txs += part.bad.count > 0 ? partitionBad(this.ctx, part.txs).no.count : part.txs.count;
+        continue;
+      }
+      h.txs += part.txs.count;
+      h.bad += part.bad.count;
       if (this.ctx.sealerServi === 'issue') this.state.issue(part.signer, spb);
       else this.state.clear(part.signer);
       this.state.contribute(part.signer, 1);
@@ -89,6 +108,16 @@ export class ShardChain {
     this.creditAll();
     this.members = members;
     this.isMember = membershipOf(members, this.ctx);
+  }
+
+  /** What `signer` had finalised in this league so far: transactions, and invalid ones among them. */
+  historyOf(signer: NodeId): { txs: number; bad: number } {
+    let h = this.history.get(signer);
+    if (!h) {
+      h = { txs: 0, bad: 0 };
+      this.history.set(signer, h);
+    }
+    return h;
   }
 
   /** Whether `node` is slashed for a member that has applied the blocks up to `height`. */

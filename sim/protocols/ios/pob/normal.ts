@@ -20,8 +20,8 @@ import { SampleValidator } from './validator.js';
  * - onOptimisticBlock: at the leader, check the believable signature (verifyUs) and queue the block; from a
  *   slashed signer, re-validate it in full first. A member that is not the leader answers with a LeaderHint.
  * - onFinalBlock (every member, on its `bftCommitted`): the block goes into the shard's chain state (chain.ts:
- *   Servi, the slashing of convicted signers; applied once for the league), and into this member's source
- *   (which optimistic blocks are final). The leader also emits the outcome:
+ *   Servi, the slashing of convicted signers, which optimistic blocks are final, each signer's history;
+ *   applied once for the league). The leader also emits the outcome:
  *   `final` for the valid transactions, `abort` for the excluded ones ("the corresponding validated
  *   transaction would be excluded from the blockchain and the validator who signed the invalid block would
  *   be detected and held accountable"), re-checks a convicted signer's earlier transactions of the epoch,
@@ -48,7 +48,7 @@ export interface NormalConfig {
    * Called after a step that changed this member's committee generation, view or replica (ShardLeagues
    * keeps its whole-run leader view from it instead of rescanning every member per client batch).
    */
-  readonly onLeadershipChange?: () => void;
+  readonly onLeadershipChange?: (node: NormalNode) => void;
 }
 
 type Out = Effect<PobMsg, PobTimer>[];
@@ -69,12 +69,10 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
   private wasLeader = false;
   private mode_: LeagueMode;
   private notes: PobLocal[] = [];
-  /** Per signer, this epoch: transactions finalised, and invalid ones among them (undetected). */
-  private readonly history = new Map<NodeId, { txs: number; bad: number }>();
   private readonly chain: ShardChain;
   /** The height of the last block this member decided: what it knows of the chain (slashes). */
   private height: number;
-  private readonly onLeadershipChange: (() => void) | undefined;
+  private readonly onLeadershipChange: ((node: NormalNode) => void) | undefined;
 
   constructor(config: NormalConfig) {
     const ctx = config.ctx;
@@ -84,7 +82,7 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     this.height = config.startHeight ?? 0;
     this.onLeadershipChange = config.onLeadershipChange;
     this.sizes = new PobSizes(ctx.league.headerBytes, ctx.league.signatureBytes, ctx.txSizeBytes);
-    this.source = new MergeSource(this.sizes, (now) => this.refreshMode(now));
+    this.source = new MergeSource(this.sizes, this.chain.finalised, (now) => this.refreshMode(now));
     this.league = new Set(ctx.believable.filter((b) => !this.chain.isSlashed(b)));
     this.mode_ = ctx.mode;
     const members = config.members === undefined ? ctx.normal : config.members;
@@ -228,7 +226,7 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     const effects = this.bft.step(now, bftInput);
     // The replica is only ever stepped here, so this sees every change of (generation, view, replica).
     if (this.onLeadershipChange && (this.bft.gen !== gen || this.bft.replica !== replica || (replica?.view ?? -1) !== view)) {
-      this.onLeadershipChange();
+      this.onLeadershipChange(this);
     }
     for (const e of effects) {
       if (e.kind === 'local') {
@@ -259,36 +257,23 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     this.stats.blocks++;
     this.chain.apply(ev.height, ev.proposer, meta);
     if (ev.height > this.height) this.height = ev.height;
+    // Which optimistic blocks are final, and each signer's history, are the chain's (chain.ts): a member
+    // that does not lead and saw nobody convicted (nearly every block at every member) is done.
+    if (!ev.leader && (meta?.detected.length ?? 0) === 0) return;
     const parts = meta?.parts ?? [];
-    if (!ev.leader && (meta?.detected.length ?? 0) === 0) {
-      // A member that does not lead and nobody convicted (nearly every block at every member): only its
-      // source and its history change; the leader's outcome lists are not built (9% of the allocations).
-      for (const part of parts) {
-        this.source.markFinalised(part.signer, part.seq);
-        const h = this.historyOf(part.signer);
-        h.txs += part.txs.count;
-        h.bad += part.bad.count;
-      }
-      return;
-    }
     const convicted = new Set(meta?.detected ?? []);
     const finals: TxSet[] = [];
     const aborts: TxSet[] = [];
     const acks: number[] = [];
     for (const part of parts) {
-      this.source.markFinalised(part.signer, part.seq);
       acks.push(part.signer, part.seq);
-      const h = this.historyOf(part.signer);
       if (convicted.has(part.signer)) {
         const split = part.bad.count > 0 ? partitionBad(this.ctx, part.txs) : { yes: EMPTY_TXS, no: part.txs };
         finals.push(split.no);
         aborts.push(split.yes);
-        h.txs += split.no.count;
         continue;
       }
       finals.push(part.txs);
-      h.txs += part.txs.count;
-      h.bad += part.bad.count;
       if (ev.leader) this.stats.undetectedBadFinal += part.bad.count;
     }
     const newlySlashed = [...convicted].filter((s) => this.chain.slashedIn(s, ev.height));
@@ -314,7 +299,7 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
 
   /** "All its previously validated transactions will be re-checked" (whitepaper PoB), at the leader. */
   private recheck(signer: NodeId, out: Out): void {
-    const h = this.historyOf(signer);
+    const h = this.chain.historyOf(signer);
     const q = this.source.recheckSigner(signer, this.ctx.isBad);
     out.push({ kind: 'cpu', us: Math.ceil(this.ctx.cpu.txValidateUs * (h.txs + q.rechecked)) });
     out.push({ kind: 'trace', event: { type: 'shard.member', node: signer, shard: this.ctx.shard, epoch: this.ctx.epoch, role: 'slashed' } });
@@ -338,14 +323,5 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     if (mode === this.mode_) return;
     this.mode_ = mode;
     this.notes.push({ type: 'leagueMode', shard: this.ctx.shard, mode, liveBelievable: live });
-  }
-
-  private historyOf(signer: NodeId): { txs: number; bad: number } {
-    let h = this.history.get(signer);
-    if (!h) {
-      h = { txs: 0, bad: 0 };
-      this.history.set(signer, h);
-    }
-    return h;
   }
 }

@@ -47,10 +47,8 @@ export class PartSet {
     return true;
   }
 
-  /** Make this set equal to `other` (a copy; the two do not share storage). */
-  copyFrom(other: PartSet): void {
+  clear(): void {
     this.bySigner.clear();
-    for (const [signer, r] of other.bySigner) this.bySigner.set(signer, r.slice());
   }
 }
 

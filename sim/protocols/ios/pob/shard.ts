@@ -80,15 +80,39 @@ export class ShardLeagues {
   /** The shard's chain state, applied once for every normal member (chain.ts). */
   readonly chain: ShardChain;
   /**
-   * leaderNode's scan result (the member with the highest (generation, view), first in map order) and what
-   * it was computed from: bumped by every normal member whose generation, view or replica changed
-   * (NormalConfig.onLeadershipChange), and the map's own change count. Same answer as a scan every call.
+   * leaderNode's answer kept up to date: the member with the highest (generation, view). A member whose
+   * generation, view or replica changed (NormalConfig.onLeadershipChange) replaces `best` if it is now
+   * higher; if it was `best` and went down (its replica gone), and whenever the map changes, the next call
+   * rescans. On a tie either member names the same leader: a generation has one committee, installed from
+   * one reconfiguration block (bft/reconfig.ts), so the leader of (generation, view) is one node.
    */
-  private leadershipChanges = 0;
-  private readonly bumpLeadership = (): void => {
-    this.leadershipChanges++;
+  private best: NormalNode | null = null;
+  private stale = true;
+  private scannedMap = -1;
+  private readonly bumpLeadership = (node: NormalNode): void => {
+    if (this.stale) return;
+    const best = this.best;
+    if (best === null) {
+      if (node.bft.replica) this.setBest(node);
+      return;
+    }
+    if (node === best) {
+      // Up keeps it best; down (its replica gone, or a lower generation or view) may not.
+      const r = node.bft.replica;
+      if (!r || node.bft.gen < this.bestGen || (node.bft.gen === this.bestGen && r.view < this.bestView)) this.stale = true;
+      else [this.bestGen, this.bestView] = [node.bft.gen, r.view];
+      return;
+    }
+    const r = node.bft.replica;
+    if (r && (node.bft.gen > this.bestGen || (node.bft.gen === this.bestGen && r.view > this.bestView))) this.setBest(node);
   };
-  private scanned: { leadership: number; map: number; best: NormalNode | null } = { leadership: -1, map: -1, best: null };
+  private bestGen = -1;
+  private bestView = -1;
+  private setBest(node: NormalNode): void {
+    this.best = node;
+    this.bestGen = node.bft.gen;
+    this.bestView = node.bft.replica?.view ?? -1;
+  }
   /** ctx.believable: the epoch-0 league plus the validators the league refresh added (README "Leagues"). */
   private readonly believableList: NodeId[];
   private readonly malicious: (node: NodeId) => boolean;
@@ -192,14 +216,13 @@ export class ShardLeagues {
    */
   leaderNode(): NormalNode | null {
     const mapChanges = (this.normalNodes as CountingMap<NodeId, NormalNode>).changes;
-    const s = this.scanned;
-    const best = s.leadership === this.leadershipChanges && s.map === mapChanges ? s.best : this.scanLeadership(mapChanges);
-    const r = best?.bft.replica;
+    if (this.stale || this.scannedMap !== mapChanges) this.scanLeadership(mapChanges);
+    const r = this.best?.bft.replica;
     return r ? (this.normalNodes.get(r.committee.leaderOf(r.view)) ?? null) : null;
   }
 
   /** The normal member with the highest installed (generation, view), the first in map order on a tie. */
-  private scanLeadership(mapChanges: number): NormalNode | null {
+  private scanLeadership(mapChanges: number): void {
     let best: NormalNode | null = null;
     let bestGen = -1;
     let bestView = -1;
@@ -212,8 +235,11 @@ export class ShardLeagues {
         bestView = r.view;
       }
     }
-    this.scanned = { leadership: this.leadershipChanges, map: mapChanges, best };
-    return best;
+    this.best = best;
+    this.bestGen = bestGen;
+    this.bestView = bestView;
+    this.stale = false;
+    this.scannedMap = mapChanges;
   }
 
   /** The leader's view of the leagues. */

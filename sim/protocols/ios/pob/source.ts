@@ -13,20 +13,21 @@ import type { MsbHeaderItem, OptimisticBlock, PobBlockMeta, PobSizes } from './t
  * keeps one (any member may become leader); only the leader's is fed.
  *
  * Duplicates (a believable validator resends what it has not seen finalised) are dropped by (signer, seq):
- * a block is taken at most once per node, and never after a decided block finalised it.
+ * a block is taken at most once per node, and never after a decided block finalised it (the chain's record).
  */
 export class MergeSource implements BlockSource {
   readonly direct = new Mempool();
   private queue: OptimisticBlock[] = [];
   private queuedTxs = 0;
-  /** Blocks queued at this node at some point, or finalised by a decided block. */
+  /** Blocks queued at this node at some point. */
   private readonly known = new PartSet();
-  private readonly finalised = new PartSet();
   private header: MsbHeaderItem | null = null;
   private carried = 0;
 
   constructor(
     private readonly sizes: PobSizes,
+    /** The optimistic blocks decided blocks have finalised: the shard's chain state (ShardChain.finalised). */
+    private readonly finalised: PartSet,
     /** Called before each take, so the owner can refresh its view of the leagues. */
     private readonly beforeTake: (now: Micros) => void = () => {},
   ) {}
@@ -40,15 +41,10 @@ export class MergeSource implements BlockSource {
 
   /** Queue an optimistic block; false for a duplicate. */
   offer(block: OptimisticBlock): boolean {
-    if (!this.known.add(block.signer, block.seq)) return false;
+    if (this.finalised.has(block.signer, block.seq) || !this.known.add(block.signer, block.seq)) return false;
     this.queue.push(block);
     this.queuedTxs += block.txs.count;
     return true;
-  }
-
-  markFinalised(signer: NodeId, seq: number): void {
-    this.finalised.add(signer, seq);
-    this.known.add(signer, seq);
   }
 
   /**
@@ -125,7 +121,7 @@ export class MergeSource implements BlockSource {
     this.queue = [];
     this.queuedTxs = 0;
     this.direct.clear();
-    this.known.copyFrom(this.finalised);
+    this.known.clear();
   }
 
   /**

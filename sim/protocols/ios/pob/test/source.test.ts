@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PartSet } from '../partset.js';
 import { MergeSource } from '../source.js';
 import { PobSizes } from '../types.js';
 import type { MsbHeaderItem, PobBlockMeta } from '../types.js';
@@ -9,7 +10,7 @@ const header: MsbHeaderItem = { kind: 'msb', shard: 0, epoch: 3, extraBytes: 300
 
 describe('MergeSource: what a leader puts in its next block besides transactions', () => {
   it('an MSB header goes out alone, before anything else, and comes back if the block is given up', () => {
-    const src = new MergeSource(sizes);
+    const src = new MergeSource(sizes, new PartSet());
     src.add(txSetOf([0, 5]));
     src.queueHeader(header);
     const first = src.take(100, 0)!;
@@ -22,7 +23,7 @@ describe('MergeSource: what a leader puts in its next block besides transactions
   });
 
   it('carried bytes (Atomix commit records) add to the next block, even one without transactions, once', () => {
-    const src = new MergeSource(sizes);
+    const src = new MergeSource(sizes, new PartSet());
     expect(src.take(100, 0)).toBeNull();
     src.carry(1234);
     src.carry(66);
