@@ -131,11 +131,18 @@ export class LatencyModel {
 
   /** Propagation delay of one message from node `from` to node `to`, integer µs. Hot path: no allocation. */
   delayUs(from: number, to: number): Micros {
+    // 1 − U is in (0, 1], so the power is never 0 and the draw is finite. The draw is taken even for a
+    // constant pair, so a pair's parameters never shift other pairs' draws.
+    return this.kind === PARETO_PER_MESSAGE || this.kind === SIMBLOCK ? this.delayForUs(from, to, 1 - this.stream.next()) : this.delayForUs(from, to, 1);
+  }
+
+  /**
+   * delayUs with the message's uniform `u` in (0, 1] given instead of drawn from 'net:latency' (a keyed draw:
+   * Network.sendBurst). Models without a per-message draw ignore it.
+   */
+  delayForUs(from: number, to: number, u: number): Micros {
     const pair = this.regionOf[from]! * this.regionCount + this.regionOf[to]!;
     if (this.kind === PARETO_PER_MESSAGE || this.kind === SIMBLOCK) {
-      // 1 − U is in (0, 1], so the power is never 0 and the draw is finite. The draw is taken even
-      // for a constant pair, so a pair's parameters never shift other pairs' draws.
-      const u = 1 - this.stream.next();
       const inv = this.invShapeOf[pair]!;
       return inv === 0 ? this.meanUs[pair]! : msToUs(this.scaleMs[pair]! / Math.pow(u, inv));
     }

@@ -9,6 +9,8 @@ import { PartitionSchedule, type PartitionEvent } from './partitions.js';
 import { placeNodes } from './placement.js';
 
 export const LOSS_STREAM = 'net:loss';
+/** The stream whose first draw keys the per-copy latency and loss of bursts (Network.sendBurst). */
+export const BURST_STREAM = 'net:burst';
 export const OVERLAY_STREAM = 'net:overlay';
 
 /**
@@ -142,6 +144,66 @@ export class Network {
     return arrives;
   }
 
+  /**
+   * Round fidelity (Effect `announce`): one message to each of `to`, queued at once on `from`'s uplink.
+   * Returns when copy i arrives (−1: lost), computed when asked, so that a copy nobody reads costs no draw.
+   *
+   * The copies are booked as one piece of work (the sum of their serialisations, on the control queue and
+   * the bulk queue like `send`), and copy i departs when the copies before it and itself are through:
+   * end − Σ_{j>i} ser_j. If the uplink had slots booked ahead, the piece is carried around them and the
+   * copies are read as leaving back to back at its end, which is never earlier than copy-by-copy sends.
+   * Each copy's latency and loss come from a keyed draw (burst number, i) instead of the 'net:latency' and
+   * 'net:loss' streams: the same distributions, and the streams' sequences do not depend on which copies
+   * are read. A copy to `from` itself arrives at `atUs` and costs nothing. In a scenario with partitions the
+   * copies go one by one through `send` (exact, and a partition drops a copy before it costs upload time).
+   */
+  sendBurst(from: number, to: readonly number[], sizeBytes: number, atUs: Micros, nowUs: Micros = atUs): (i: number) => Micros {
+    if (this.partitions.count > 0) {
+      const arrivals = to.map((v) => this.send(from, v, sizeBytes, atUs, nowUs));
+      return (i) => arrivals[i]!;
+    }
+    const up = this.uploadMbps[from]!;
+    const ser = (v: number): Micros => (v === from ? 0 : serialisationUs(sizeBytes, up < this.downloadMbps[v]! ? up : this.downloadMbps[v]!));
+    let total = 0;
+    let copies = 0;
+    for (const v of to) {
+      if (v === from) continue;
+      total += ser(v);
+      copies++;
+    }
+    if (copies === 0) return () => atUs;
+    let end: Micros;
+    if (this.control !== undefined && sizeBytes <= this.controlMaxBytes) {
+      end = this.control.take(from, atUs, total, nowUs);
+      this.upload.take(from, atUs, total, nowUs);
+    } else {
+      end = this.upload.take(from, atUs, total, nowUs);
+    }
+    this.bytesSent[from]! += copies * sizeBytes;
+    this.messagesSent[from]! += copies;
+    const burst = this.bursts++;
+    const key = this.burstKey();
+    const lossRate = this.lossRate;
+    if (lossRate > 0) for (let i = 0; i < to.length; i++) if (to[i] !== from && keyedUnit(key ^ LOSS_SALT, burst, i) < lossRate) this.lost++;
+    const extraFrom = this.extraUs[from]!;
+    return (i) => {
+      const v = to[i]!;
+      if (v === from) return atUs;
+      if (lossRate > 0 && keyedUnit(key ^ LOSS_SALT, burst, i) < lossRate) return -1;
+      let after = 0;
+      for (let j = i + 1; j < to.length; j++) after += ser(to[j]!);
+      return end - after + this.latency.delayForUs(from, v, 1 - keyedUnit(key, burst, i)) + extraFrom + this.extraUs[v]!;
+    };
+  }
+
+  private bursts = 0;
+  private burstKeyValue = -1;
+  /** A 32-bit key from the seed ('net:burst'), drawn at the first burst so runs without bursts draw nothing. */
+  private burstKey(): number {
+    if (this.burstKeyValue < 0) this.burstKeyValue = Math.floor(this.rng.stream(BURST_STREAM).next() * 2 ** 32);
+    return this.burstKeyValue;
+  }
+
   /** Whether an active partition separates a and b at `atUs` (exactly one of them in its set). */
   partitioned(a: number, b: number, atUs: Micros): boolean {
     return this.partitions.separates(a, b, atUs);
@@ -192,4 +254,23 @@ export class Network {
     const digest = createHash('sha256').update(group.join(',')).digest('hex').slice(0, 16);
     return `${OVERLAY_STREAM}:${digest}`;
   }
+}
+
+const LOSS_SALT = 0x5bd1e995;
+
+/** Chris Wellons' lowbias32 integer hash (an avalanche mix of 32 bits). */
+function mix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** A uniform in [0, 1) with 53 bits, a pure function of (key, a, b): two chained 32-bit mixes. */
+export function keyedUnit(key: number, a: number, b: number): number {
+  const h1 = mix32((key ^ mix32((a ^ mix32(b + 0x9e3779b9)) >>> 0)) >>> 0);
+  const h2 = mix32((h1 ^ 0x85ebca6b) >>> 0);
+  return (h1 * 2 ** 21 + (h2 >>> 11)) / 2 ** 53;
 }

@@ -158,7 +158,7 @@ export class Host {
           else this.startGossip(node, e.msg, e.sizeBytes, e.group);
           break;
         case 'announce':
-          for (let k = 0; k < e.to.length; k++) e.arrivals[k] = e.to[k] === node ? now : this.transmit(node, e.to[k]!, e.msg, e.sizeBytes, -1, false);
+          e.arrivals.of = this.announce(node, e.to, e.msg, e.sizeBytes);
           break;
         case 'treeRound': {
           const result = computeTreeRound(e.spec, now, this.port);
@@ -196,8 +196,8 @@ export class Host {
     }
   }
 
-  /** Send one copy; deliver it (an event at `to`) unless `deliver` is false. Returns its arrival, −1 if lost. */
-  private transmit(from: NodeId, to: NodeId, msg: unknown, sizeBytes: number, gossip: number, deliver = true): Micros {
+  /** Send one copy and deliver it (an event at `to`). Returns its arrival, −1 if lost. */
+  private transmit(from: NodeId, to: NodeId, msg: unknown, sizeBytes: number, gossip: number): Micros {
     const now = this.kernel.now;
     this.messages++;
     this.bytes += sizeBytes;
@@ -213,8 +213,23 @@ export class Host {
         arriveUs: arrive,
       });
     }
-    if (arrive >= 0 && deliver) this.kernel.schedule(arrive, this.evDeliver, to, { from, msg, gossip } satisfies Envelope);
+    if (arrive >= 0) this.kernel.schedule(arrive, this.evDeliver, to, { from, msg, gossip } satisfies Envelope);
     return arrive;
+  }
+
+  /** Effect `announce`: the copies as one burst (Network.sendBurst), counted and traced like sends. */
+  private announce(from: NodeId, to: readonly NodeId[], msg: unknown, sizeBytes: number): (i: number) => Micros {
+    const now = this.kernel.now;
+    const arrival = this.net.sendBurst(from, to, sizeBytes, now);
+    for (let i = 0; i < to.length; i++) {
+      if (to[i] === from) continue;
+      this.messages++;
+      this.bytes += sizeBytes;
+      if (this.traceMessages) {
+        this.trace.record({ t: now, type: 'msg.send', node: from, to: to[i]!, msg: messageName(msg), sizeBytes, arriveUs: arrival(i) });
+      }
+    }
+    return arrival;
   }
 
   /** Flood over the overlay (DESIGN §5): each node relays a gossip message once, on first receipt. */

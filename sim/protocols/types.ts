@@ -34,6 +34,11 @@ export type Input<M, T> =
 /** The level of a confirmation: `confirm` is the first (soft) one a client sees, `final` is irreversible. */
 export type ConfirmLevel = 'confirm' | 'final';
 
+/** Where the host leaves an `announce`'s arrivals: `of(i)` is when copy i arrives (−1: lost); null until it is sent. */
+export interface AnnounceArrivals {
+  of: ((i: number) => Micros) | null;
+}
+
 export type Effect<M, T> =
   | { readonly kind: 'send'; readonly to: NodeId; readonly msg: M; readonly sizeBytes: number }
   | { readonly kind: 'multicast'; readonly to: readonly NodeId[]; readonly msg: M; readonly sizeBytes: number }
@@ -58,11 +63,12 @@ export type Effect<M, T> =
   /** Round fidelity: the host relays `msg` down a tree (tree-round.ts) and delivers it to every member reached. */
   | { readonly kind: 'treeCast'; readonly spec: TreeCastSpec; readonly msg: M; readonly sizeBytes: number }
   /**
-   * Round fidelity: send `msg` to each of `to` through the network (upload queue, latency draw, loss) without
-   * delivering it: the host writes each copy's arrival time (−1: lost) into `arrivals[i]`, and the protocol
-   * reads them when a recipient acts (ios/composite/ready-board.ts). A copy to the sender itself arrives now.
+   * Round fidelity: send `msg` to each of `to` through the network (upload queue, latency, loss) without
+   * delivering it (Network.sendBurst): the host leaves in `arrivals.of` when each copy arrives (−1: lost),
+   * and the protocol reads that when a recipient acts (ios/composite/ready-board.ts). A copy to the sender
+   * itself arrives now.
    */
-  | { readonly kind: 'announce'; readonly to: readonly NodeId[]; readonly msg: M; readonly sizeBytes: number; readonly arrivals: Float64Array }
+  | { readonly kind: 'announce'; readonly to: readonly NodeId[]; readonly msg: M; readonly sizeBytes: number; readonly arrivals: AnnounceArrivals }
   /** Occupy this node's CPU; effects after it in the same list happen when the CPU work is done. */
   | { readonly kind: 'cpu'; readonly us: Micros }
   /** Transactions reach a confirmation level (counted once per level in the metrics). */

@@ -1,6 +1,6 @@
 import type { Micros } from '../../../kernel/time.js';
 import { NO_EFFECTS } from '../../types.js';
-import type { Effect, Input, NodeId, ProtocolNode, TxSet } from '../../types.js';
+import type { AnnounceArrivals, Effect, Input, NodeId, ProtocolNode, TxSet } from '../../types.js';
 import { EdsNode } from '../eds/index.js';
 import type { EdsLocalEvent, EdsMsg, EdsTimer } from '../eds/index.js';
 import { wrap, wrapEffects } from '../layers.js';
@@ -588,9 +588,9 @@ export class IosNode implements ProtocolNode<L, L> {
       const ready: TeMsg = { type: 'ready', epoch: mv.epoch, shard: to, node: this.self };
       const board = this.world.readyBoards?.[to];
       if (board) {
-        // Round fidelity: the same copies through the network, their arrivals written down (ready-board.ts);
-        // −1 until the host has sent them (they may wait for this node's CPU).
-        const arrivals = new Float64Array(views.audience[to]!.length).fill(-1);
+        // Round fidelity: the same copies through the network, their arrivals read when needed (ready-board.ts);
+        // none until the host has sent them (they may wait for this node's CPU).
+        const arrivals: AnnounceArrivals = { of: null };
         out.push({ kind: 'announce', to: views.audience[to]!, msg: wrap('transepoch', mv.epoch, to, ready), sizeBytes: TeSizes.ready, arrivals });
         board.announce(this.self, now, views.audiencePositions![to]!, arrivals);
       } else {

@@ -1,13 +1,16 @@
 import type { Micros } from '../../../kernel/time.js';
-import type { NodeId } from '../../types.js';
+import type { AnnounceArrivals, NodeId } from '../../types.js';
 
 interface Announcement {
   /** When the joiner sent it (bootstrapped). */
   readonly sentUs: Micros;
   /** Position of each node id in the audience (−1 outside it), shared by the epoch's joiners of the shard. */
   readonly positions: Int32Array;
-  /** When each audience member received it (−1: lost), written by the host's `announce`. */
-  readonly arrivals: Float64Array;
+  /** When each audience member receives it (−1: lost), left by the host's `announce` once it is sent. */
+  readonly arrivals: AnnounceArrivals;
+  /** The last member asked about and its answer: the proposing leader asks again at every block. */
+  member: NodeId;
+  at: Micros;
 }
 
 /**
@@ -17,9 +20,10 @@ interface Announcement {
  * At message level each joiner's `ready` reaches every previous and new member of its shard (~1,200 at paper
  * scale), and each member files it in its own sets of leavers and joiners: ~11 M deliveries per transition,
  * 60 % of the paper-scale hour's events, of which only the proposing leader's ever matter. Here the joiner's
- * copies still go through the network (its upload queue, the latency draws, loss: Effect `announce`), but
- * the host only writes down when each copy arrives. A member then knows of joiner v at time t iff v's copy
- * reached it by t, exactly the set the messages would have filled.
+ * copies still go through the network (its upload queue, latency, loss: Effect `announce`, sent as one
+ * burst, Network.sendBurst), but the host only says when each copy arrives, worked out when it is read. A
+ * member then knows of joiner v at time t iff v's copy reached it by t, exactly the set the messages would
+ * have filled.
  *
  * Departures are the TransEpoch plan's: every node knows the plan and the clock, so v has left shard s from
  * its batch's start (`left`), unless its `ready` for s reached the member after that (it came back).
@@ -35,8 +39,8 @@ export class ReadyBoard {
   private readonly leftUs = new Map<NodeId, Micros>();
   private settledHeight = -1;
 
-  announce(joiner: NodeId, sentUs: Micros, positions: Int32Array, arrivals: Float64Array): void {
-    this.announced.set(joiner, { sentUs, positions, arrivals });
+  announce(joiner: NodeId, sentUs: Micros, positions: Int32Array, arrivals: AnnounceArrivals): void {
+    this.announced.set(joiner, { sentUs, positions, arrivals, member: -1, at: -1 });
   }
 
   /** `node`'s batch out of this shard starts at `atUs`. */
@@ -47,9 +51,7 @@ export class ReadyBoard {
   /** When `member` received `joiner`'s announcement, −1 if it has not (yet) or there is none. */
   private arrivalAt(joiner: NodeId, member: NodeId): Micros {
     const a = this.announced.get(joiner);
-    if (!a) return -1;
-    const p = a.positions[member] ?? -1;
-    return p < 0 ? -1 : a.arrivals[p]!;
+    return a ? arrivalOf(a, member) : -1;
   }
 
   /** Whether `member` knows at `now` that committee member `v` is leaving (its batch started, not come back). */
@@ -65,9 +67,7 @@ export class ReadyBoard {
     const out: NodeId[] = [];
     for (const [v, a] of this.announced) {
       if (inCommittee(v)) continue;
-      const p = a.positions[member] ?? -1;
-      if (p < 0) continue;
-      const at = a.arrivals[p]!;
+      const at = arrivalOf(a, member);
       if (at < 0 || at > now) continue;
       const l = this.leftUs.get(v);
       if (l !== undefined && l > a.sentUs && l <= now) continue; // left the shard again since
@@ -96,4 +96,16 @@ export class ReadyBoard {
   get pending(): number {
     return this.announced.size;
   }
+}
+
+/** When `member` receives announcement `a` (−1: lost, not sent yet, or `member` outside its audience). */
+function arrivalOf(a: Announcement, member: NodeId): Micros {
+  const of = a.arrivals.of;
+  if (of === null) return -1;
+  if (a.member === member) return a.at;
+  const p = a.positions[member] ?? -1;
+  const at = p < 0 ? -1 : of(p);
+  a.member = member;
+  a.at = at;
+  return at;
 }
