@@ -111,7 +111,7 @@ export function executeRun(spec: RunSpec, opts: ExecuteOptions, clockMs: () => n
     ...(opts.untilSeconds !== undefined ? { untilSeconds: opts.untilSeconds } : {}),
   });
   const summary = summarize(run, (clockMs() - t0) / 1000);
-  const events = run.trace.events();
+  const events = run.trace.eventList();
   const series = bucketSeries(events);
   const starts = deriveEpochs(events);
   const idle = deriveIdleWindows(events, run.endUs);

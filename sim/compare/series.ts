@@ -17,7 +17,7 @@ export interface BucketSeries {
 }
 
 /** The 'metrics.bucket' series as columns, in bucket order. */
-export function bucketSeries(events: readonly AnyEvent[]): BucketSeries {
+export function bucketSeries(events: Iterable<AnyEvent>): BucketSeries {
   const s: BucketSeries = { t: [], lengthUs: [], offered: [], confirmed: [], finalized: [] };
   for (const b of metricsBuckets(events)) {
     s.t.push(b.t);

@@ -35,7 +35,7 @@ export function formatCsvNumber(x: number): string {
 }
 
 /** metrics.csv from a trace's events (only the 'metrics.bucket' ones are read), newline-terminated. */
-export function metricsCsv(events: readonly { readonly type: string }[]): string {
+export function metricsCsv(events: Iterable<{ readonly type: string }>): string {
   const rows: string[] = [METRICS_CSV_HEADER];
   for (const b of metricsBuckets(events)) rows.push(...bucketRows(b));
   return rows.join('\n') + '\n';

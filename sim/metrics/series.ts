@@ -9,8 +9,9 @@ import type { TraceEventOf } from '../trace/schema.js';
 export type MetricsBucketEvent = TraceEventOf<'metrics.bucket'>;
 
 /** The 'metrics.bucket' events among `events`, ordered by bucket number. */
-export function metricsBuckets(events: readonly { readonly type: string }[]): MetricsBucketEvent[] {
-  const out = events.filter((e): e is MetricsBucketEvent => e.type === 'metrics.bucket');
+export function metricsBuckets(events: Iterable<{ readonly type: string }>): MetricsBucketEvent[] {
+  const out: MetricsBucketEvent[] = [];
+  for (const e of events) if (e.type === 'metrics.bucket') out.push(e as MetricsBucketEvent);
   return out.sort((a, b) => a.bucket - b.bucket);
 }
 

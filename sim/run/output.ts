@@ -35,7 +35,7 @@ export function summarize(run: RunResult, wallSeconds: number): Summary {
     epochs: epochsOf(run),
     // Idle = windows in which the protocol processes nothing by design (Zilliqa's PoW window), from the
     // trace's idle.start / idle.end, as the dashboard shades them; 0 for protocols without such windows.
-    idleSeconds: systemIdleSeconds(deriveIdleWindows(run.trace.events(), run.endUs)),
+    idleSeconds: systemIdleSeconds(deriveIdleWindows(run.trace.eventList(), run.endUs)),
     finalityLagBlocks: finalityLag(run.host.instance),
     decentralization: { gini: gini(blocks), nakamoto: nakamoto(blocks) },
     invariants: addInvariants(m.invariants, protocolInvariants(run.host.instance)),
@@ -44,7 +44,7 @@ export function summarize(run: RunResult, wallSeconds: number): Summary {
 }
 
 function epochsOf(run: RunResult): { index: number; startUs: number; readyUs: number | null; moved: number }[] | null {
-  const epochs = deriveEpochs(run.trace.events());
+  const epochs = deriveEpochs(run.trace.eventList());
   return epochs.length > 0 ? epochs : null;
 }
 
@@ -86,7 +86,7 @@ export function writeResults(
   mkdirSync(dir, { recursive: true });
   const tx = new OutputTransaction();
   try {
-    const events = run.trace.events();
+    const events = run.trace.eventList();
     for (const [name, data] of Object.entries(extraFiles)) tx.stage(join(dir, name), data);
     tx.stage(join(dir, 'summary.json'), summaryJson(summary));
     tx.stage(join(dir, 'metrics.csv'), metricsCsv(events));

@@ -20,7 +20,7 @@ export interface EpochWindow {
 }
 
 /** One epoch per `epoch.start` index (the first such event counts), ascending by index. */
-export function deriveEpochs(events: readonly Ev[]): EpochWindow[] {
+export function deriveEpochs(events: Iterable<Ev>): EpochWindow[] {
   const starts = new Map<number, TraceEventOf<'epoch.start'>>();
   const ready = new Map<number, number>();
   const movers = new Map<number, Set<number>>();
@@ -63,7 +63,7 @@ export interface IdleWindow {
 }
 
 /** `idle.start` … `idle.end` pairs, matched by (shard, reason), in start order; an open one ends at `endUs`. */
-export function deriveIdleWindows(events: readonly Ev[], endUs: number): IdleWindow[] {
+export function deriveIdleWindows(events: Iterable<Ev>, endUs: number): IdleWindow[] {
   const open = new Map<string, TraceEventOf<'idle.start'>>();
   const out: IdleWindow[] = [];
   for (const e of events) {

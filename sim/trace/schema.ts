@@ -82,6 +82,11 @@ export type TraceEventOf<E extends EventType> = { t: number; type: E } & {
 };
 export type TraceEvent = { [E in EventType]: TraceEventOf<E> }[EventType];
 
+/** Events in order with their number: an array, or a recorder's lazy list (TraceRecorder.eventList). */
+export interface EventList extends Iterable<TraceEvent> {
+  readonly length: number;
+}
+
 export const TraceHeaderSchema = z.strictObject({
   format: z.literal(TRACE_FORMAT),
   schemaVersion: z.literal(TRACE_SCHEMA_VERSION),
@@ -114,9 +119,21 @@ export interface ColumnarBody {
 
 /** Canonical one-line JSON of an event: `t`, `type`, then the type's fields in schema order. The trace hash is over these lines. */
 export function canonicalEventLine(ev: { t: number; type: string; [k: string]: unknown }): string {
-  const fields = EVENT_FIELDS[ev.type as EventType] as Record<string, FieldKind> | undefined;
-  if (!fields) throw new Error(`unknown trace event type "${ev.type}"`);
-  let s = `{"t":${ev.t},"type":${JSON.stringify(ev.type)}`;
-  for (const f in fields) s += `,${JSON.stringify(f)}:${JSON.stringify(ev[f])}`;
+  const keys = lineKeys(ev.type);
+  let s = `{"t":${ev.t},"type":${keys.type}`;
+  for (let i = 0; i < keys.fields.length; i++) s += keys.prefixes[i]! + JSON.stringify(ev[keys.fields[i]!]);
   return s + '}';
+}
+
+/** Per type, a constant table: its quoted name, its fields, and each field's `,"field":` (built once, not per line). */
+const LINE_KEYS: ReadonlyMap<string, { type: string; fields: string[]; prefixes: string[] }> = new Map(
+  Object.entries(EVENT_FIELDS).map(([type, fields]) => {
+    const names = Object.keys(fields);
+    return [type, { type: JSON.stringify(type), fields: names, prefixes: names.map((f) => `,${JSON.stringify(f)}:`) }];
+  }),
+);
+function lineKeys(type: string): { type: string; fields: string[]; prefixes: string[] } {
+  const k = LINE_KEYS.get(type);
+  if (!k) throw new Error(`unknown trace event type "${type}"`);
+  return k;
 }

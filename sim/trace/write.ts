@@ -4,6 +4,7 @@ import {
   TraceHeaderSchema,
   canonicalEventLine,
   type ColumnarBody,
+  type EventList,
   type TraceEvent,
   type TraceHeader,
 } from './schema.js';
@@ -44,13 +45,14 @@ function checkedEvent(ev: TraceEvent, index: number): Record<string, number | st
 }
 
 /** `{"header":…,"body":ColumnarBody}` on one line: one array per (type, field), types in first-seen order. */
-export function encodeColumnar(header: TraceHeader, events: readonly TraceEvent[]): string {
+export function encodeColumnar(header: TraceHeader, events: EventList): string {
   const h = canonicalHeader(header, events.length);
   const typeIndex = new Map<string, number>();
   const body: ColumnarBody = { types: [], order: new Array<number>(events.length), columns: {} };
   const fieldLists: string[][] = [];
-  for (let i = 0; i < events.length; i++) {
-    const ev = checkedEvent(events[i]!, i);
+  let i = 0;
+  for (const event of events) {
+    const ev = checkedEvent(event, i);
     const type = ev['type'] as TraceEvent['type'];
     let idx = typeIndex.get(type);
     if (idx === undefined) {
@@ -66,16 +68,18 @@ export function encodeColumnar(header: TraceHeader, events: readonly TraceEvent[
     body.order[i] = idx;
     const cols = body.columns[type]!;
     for (const f of fieldLists[idx]!) cols[f]!.push(ev[f]!);
+    i++;
   }
   return `{"header":${JSON.stringify(h)},"body":${JSON.stringify(body)}}`;
 }
 
 /** `{"header":…}` on the first line, then one canonical event per line, newline-terminated (for jq). */
-export function encodeNdjson(header: TraceHeader, events: readonly TraceEvent[]): string {
+export function encodeNdjson(header: TraceHeader, events: EventList): string {
   const parts: string[] = [`{"header":${JSON.stringify(canonicalHeader(header, events.length))}}`];
-  for (let i = 0; i < events.length; i++) {
-    checkedEvent(events[i]!, i);
-    parts.push(canonicalEventLine(events[i]!));
+  let i = 0;
+  for (const ev of events) {
+    checkedEvent(ev, i++);
+    parts.push(canonicalEventLine(ev));
   }
   return parts.join('\n') + '\n';
 }
@@ -101,7 +105,7 @@ export function gunzip(data: Uint8Array): Uint8Array {
 export function encodeTraceFile(
   format: TraceFileFormat,
   header: TraceHeader,
-  events: readonly TraceEvent[],
+  events: EventList,
 ): { fileName: string; data: string | Uint8Array } | null {
   if (format === 'columnar') return { fileName: TRACE_COLUMNAR_FILE, data: gzip(encodeColumnar(header, events)) };
   if (format === 'ndjson') return { fileName: TRACE_NDJSON_FILE, data: encodeNdjson(header, events) };
@@ -114,7 +118,7 @@ export function stageTrace(
   dir: string,
   format: TraceFileFormat,
   header: TraceHeader,
-  events: readonly TraceEvent[],
+  events: EventList,
 ): string | null {
   const file = encodeTraceFile(format, header, events);
   if (!file) return null;
