@@ -76,4 +76,18 @@ describe('TraceRecorder', () => {
     expect(r.events()).toEqual([{ t: 5, type: 'epoch.ready', epoch: 2 }]);
     expect(r.hashHex()).toBe(traceHashHex([{ t: 5, type: 'epoch.ready', epoch: 2 }]));
   });
+
+  it('eventList gives the events recorded so far, in order across types, as often as asked', () => {
+    const evs = sampleEvents();
+    const r = new TraceRecorder('messages');
+    for (const ev of evs.slice(0, 4)) r.record(ev);
+    const early = r.eventList();
+    for (const ev of evs.slice(4)) r.record(ev);
+    expect(early.length).toBe(4);
+    expect([...early]).toEqual(evs.slice(0, 4));
+    const all = r.eventList();
+    expect([...all]).toEqual(evs);
+    expect([...all]).toEqual([...all]);
+    expect(new Set(evs.map((e) => e.type)).size).toBeGreaterThan(3); // interleaved types, not one column
+  });
 });
