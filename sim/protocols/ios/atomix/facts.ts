@@ -29,7 +29,11 @@ export interface FactSegment {
 }
 
 export interface CrossShardFacts {
-  /** Calls fn for each segment piece covering [start, end), clipped to it, in id order. Unknown ids are skipped. */
+  /**
+   * Calls fn for each segment piece covering [start, end), clipped to it, in id order. Unknown ids are
+   * skipped. The piece is valid only during the call (an implementation may refill one object): copy what
+   * you keep.
+   */
   forEachSegment(start: number, end: number, fn: (seg: FactSegment) => void): void;
 }
 

@@ -12,8 +12,14 @@ import type { AtomixCommitPart, AtomixOutcome, CrossShardFacts, FactSegment } fr
  * piece. The book puts a segment's invalid ids first and its double spends next, exactly the FactSegment
  * layout. Double spends spend a coin spent before the run (`victimDelta = null`: every input shard rejects
  * them); each input holds 1 unit. Ids the book never issued are skipped.
+ *
+ * The FactSegment handed to `fn` is valid only during the call (CrossShardFacts says so): one object per
+ * nesting depth is refilled for each piece, as the paper-scale hour asks for ~10^8 pieces.
  */
 export class BookFacts implements CrossShardFacts {
+  private readonly pieces: MutableSegment[] = [];
+  private depth = 0;
+
   constructor(private readonly book: TxBook) {}
 
   forEachSegment(start: number, end: number, fn: (seg: FactSegment) => void): void {
@@ -21,24 +27,29 @@ export class BookFacts implements CrossShardFacts {
     const a0 = Math.max(0, start);
     const b0 = Math.min(end, book.count);
     if (a0 >= b0) return;
-    book.forEachSegmentPart({ ranges: [a0, b0], count: b0 - a0 }, (seg, a, b) => {
-      const s0 = book.startOf(seg);
-      const invalidEnd = s0 + book.invalidCountOf(seg);
-      const dsEnd = invalidEnd + book.doubleSpendCountOf(seg);
-      const route = book.routeOf(seg);
-      fn({
-        start: a,
-        end: b,
-        inputShards: route.inputs,
-        outputShards: route.outputs,
-        invalidEnd: Math.min(b, Math.max(a, invalidEnd)),
-        doubleSpendEnd: Math.min(b, Math.max(a, dsEnd)),
-        victimDelta: null,
-        valuePerInput: 1,
+    const piece = (this.pieces[this.depth] ??= { start: 0, end: 0, inputShards: [], outputShards: [], invalidEnd: 0, doubleSpendEnd: 0, victimDelta: null, valuePerInput: 1 });
+    this.depth++;
+    try {
+      book.forEachSegmentPart({ ranges: [a0, b0], count: b0 - a0 }, (seg, a, b) => {
+        const s0 = book.startOf(seg);
+        const invalidEnd = s0 + book.invalidCountOf(seg);
+        const dsEnd = invalidEnd + book.doubleSpendCountOf(seg);
+        const route = book.routeOf(seg);
+        piece.start = a;
+        piece.end = b;
+        piece.inputShards = route.inputs;
+        piece.outputShards = route.outputs;
+        piece.invalidEnd = Math.min(b, Math.max(a, invalidEnd));
+        piece.doubleSpendEnd = Math.min(b, Math.max(a, dsEnd));
+        fn(piece);
       });
-    });
+    } finally {
+      this.depth--;
+    }
   }
 }
+
+type MutableSegment = { -readonly [K in keyof FactSegment]: FactSegment[K] };
 
 /** Split `txs` into its cross-shard and intra-shard ids (per book segment). */
 export function splitCross(book: TxBook, txs: TxSet): { cross: TxSet; intra: TxSet } {
