@@ -55,20 +55,31 @@ export interface ShardLeaguesConfig {
   readonly startView?: number;
 }
 
-/** A Map that counts its changes (set, delete, clear), so a cache derived from its contents can tell it is stale. */
-class CountingMap<K, V> extends Map<K, V> {
-  changes = 0;
+/** A Map that tells its owner each value it gains and loses, so a cache derived from its values stays right. */
+class WatchedMap<K, V> extends Map<K, V> {
+  constructor(
+    private readonly gained: (value: V) => void,
+    private readonly lost: (value: V) => void,
+  ) {
+    super();
+  }
   override set(key: K, value: V): this {
-    this.changes++;
-    return super.set(key, value);
+    const old = super.get(key);
+    super.set(key, value);
+    if (old !== undefined && old !== value) this.lost(old);
+    this.gained(value);
+    return this;
   }
   override delete(key: K): boolean {
-    this.changes++;
-    return super.delete(key);
+    const old = super.get(key);
+    const had = super.delete(key);
+    if (old !== undefined) this.lost(old);
+    return had;
   }
   override clear(): void {
-    this.changes++;
+    const old = [...super.values()];
     super.clear();
+    for (const v of old) this.lost(v);
   }
 }
 
@@ -76,19 +87,23 @@ export class ShardLeagues {
   readonly ctx: PobShardContext;
   readonly plan: LeaguePlan;
   readonly believableNodes = new Map<NodeId, BelievableNode>();
-  readonly normalNodes: Map<NodeId, NormalNode> = new CountingMap<NodeId, NormalNode>();
+  readonly normalNodes: Map<NodeId, NormalNode> = new WatchedMap<NodeId, NormalNode>(
+    (gained) => this.bumpLeadership(gained),
+    (lost) => {
+      if (lost === this.best) this.stale = true;
+    },
+  );
   /** The shard's chain state, applied once for every normal member (chain.ts). */
   readonly chain: ShardChain;
   /**
    * leaderNode's answer kept up to date: the member with the highest (generation, view). A member whose
    * generation, view or replica changed (NormalConfig.onLeadershipChange) replaces `best` if it is now
-   * higher; if it was `best` and went down (its replica gone), and whenever the map changes, the next call
-   * rescans. On a tie either member names the same leader: a generation has one committee, installed from
+   * higher, and so does a node put in the map; if `best` went down (its replica gone) or left the map, the
+   * next call rescans. On a tie either member names the same leader: a generation has one committee, installed from
    * one reconfiguration block (bft/reconfig.ts), so the leader of (generation, view) is one node.
    */
   private best: NormalNode | null = null;
   private stale = true;
-  private scannedMap = -1;
   private readonly bumpLeadership = (node: NormalNode): void => {
     if (this.stale) return;
     const best = this.best;
@@ -215,14 +230,13 @@ export class ShardLeagues {
    * (generation, view) any normal member has installed; null if that node is not in this shard's leagues.
    */
   leaderNode(): NormalNode | null {
-    const mapChanges = (this.normalNodes as CountingMap<NodeId, NormalNode>).changes;
-    if (this.stale || this.scannedMap !== mapChanges) this.scanLeadership(mapChanges);
+    if (this.stale) this.scanLeadership();
     const r = this.best?.bft.replica;
     return r ? (this.normalNodes.get(r.committee.leaderOf(r.view)) ?? null) : null;
   }
 
   /** The normal member with the highest installed (generation, view), the first in map order on a tie. */
-  private scanLeadership(mapChanges: number): void {
+  private scanLeadership(): void {
     let best: NormalNode | null = null;
     let bestGen = -1;
     let bestView = -1;
@@ -239,7 +253,6 @@ export class ShardLeagues {
     this.bestGen = bestGen;
     this.bestView = bestView;
     this.stale = false;
-    this.scannedMap = mapChanges;
   }
 
   /** The leader's view of the leagues. */
