@@ -170,14 +170,21 @@ export class AtomixInputShard {
     return seg.inputShards.includes(this.shard) && isCrossShard(seg);
   }
 
-  /** Ids of [a, b) neither locked nor rejected here, as [start, end) pairs. */
-  /** The ids of [a, b) neither locked nor rejected here, as flat ranges in order. */
+  /**
+   * The ids of [a, b) neither locked nor rejected here, as flat ranges in order. The answer is a scratch
+   * array, valid until the next call (each caller reads it before it asks again): this ran for every
+   * segment of every block and lock request, 6% of a paper-scale run's allocations.
+   */
   private undecided(a: number, b: number): number[] {
-    const notLocked = this.lockedTx.subtract(a, b, []);
-    const out: number[] = [];
+    const notLocked = this.lockedTx.subtract(a, b, this.scratchNotLocked);
+    const out = this.scratchUndecided;
+    out.length = 0;
     for (let i = 0; i < notLocked.length; i += 2) this.rejectedTx.subtract(notLocked[i]!, notLocked[i + 1]!, out);
+    notLocked.length = 0;
     return out;
   }
+  private readonly scratchNotLocked: number[] = [];
+  private readonly scratchUndecided: number[] = [];
 
   private decideSegment(seg: FactSegment, d: Decisions, newlyLocked: number[], newlyRejected: number[]): void {
     // A block reported twice repeats its decisions.
