@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { parseScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { runScenario } from '../run/runner.js';
@@ -73,6 +74,8 @@ export interface IosScaleResult {
   readonly finalTx: number;
   readonly offeredTx: number;
   readonly peakRssBytes: number;
+  /** V8's heap limit in the process that ran it (v8.getHeapStatistics().heap_size_limit). */
+  readonly heapLimitBytes: number;
 }
 
 export function runIosScale(o: IosScaleOptions, clock: () => number, maxRss: () => number): IosScaleResult {
@@ -96,5 +99,6 @@ export function runIosScale(o: IosScaleOptions, clock: () => number, maxRss: () 
     finalTx: run.metrics.finalized,
     offeredTx: run.metrics.offered,
     peakRssBytes: maxRss(),
+    heapLimitBytes: getHeapStatistics().heap_size_limit,
   };
 }

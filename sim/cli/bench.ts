@@ -6,6 +6,14 @@ import { PAPER_SCALE, benchWorkload } from '../bench/workload.js';
 import { loadScenario } from '../scenario/load.js';
 import { runScenario } from '../run/runner.js';
 
+/**
+ * The old-space limit the --ios-scale children run with by default. The paper-scale hour holds ~0.6 GB of
+ * live JS heap at its end (sampled at 1,800 s: 0.4 GB) plus ~0.35 GB of typed arrays; under Node's default
+ * limit V8 lets collectable garbage pile up to a 2.3 GB peak RSS, with this one the peak is ~1.4–1.9 GB
+ * (README "IOS at paper scale").
+ */
+const IOS_SCALE_HEAP_MB = 1400;
+
 interface BenchArgs {
   events: number;
   pending: number;
@@ -18,6 +26,7 @@ interface BenchArgs {
   iosScaleSeconds: number;
   iosScaleSizes: number[];
   iosScaleBatchMs: number | undefined;
+  iosScaleHeapMb: number;
   iosScaleChild: number | undefined;
 }
 
@@ -56,6 +65,11 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('ios-scale-seconds', { type: 'number', default: 20, describe: 'simulated seconds per size for --ios-scale' })
       .option('ios-scale-sizes', { type: 'array', number: true, default: [...IOS_SCALE_SIZES], describe: 'node counts for --ios-scale (multiples of 625)' })
       .option('ios-scale-batch-ms', { type: 'number', describe: 'client batch interval for --ios-scale (default: the schema default)' })
+      .option('ios-scale-heap-mb', {
+        type: 'number',
+        default: IOS_SCALE_HEAP_MB,
+        describe: "V8 old-space limit for each --ios-scale child (--max-old-space-size), MB; 0: Node's default",
+      })
       .option('ios-scale-child', { type: 'number', hidden: true, describe: 'internal: run one --ios-scale size and print JSON' })
       // A string (not a throw) makes yargs report a usage error: exit 2 without a stack.
       .check((a) => {
@@ -64,11 +78,13 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
         if (!((a['ios-scale-seconds'] as number) > 0)) return '--ios-scale-seconds: expected a positive number of seconds';
         const ms = a['ios-scale-batch-ms'] as number | undefined;
         if (ms !== undefined && !(ms > 0)) return '--ios-scale-batch-ms: expected a positive number of milliseconds';
+        const heap = a['ios-scale-heap-mb'] as number;
+        if (!Number.isInteger(heap) || heap < 0) return `--ios-scale-heap-mb: expected a whole number of MB (0: Node's default), got ${heap}`;
         return true;
       }) as never,
   handler: (argv) => {
     if (argv.iosScaleChild !== undefined) return iosScaleChild(argv.iosScaleChild, argv.iosScaleSeconds, argv.iosScaleBatchMs);
-    if (argv.iosScale) return iosScaleBench(argv.iosScaleSizes, argv.iosScaleSeconds, argv.iosScaleBatchMs, argv.json);
+    if (argv.iosScale) return iosScaleBench(argv.iosScaleSizes, argv.iosScaleSeconds, argv.iosScaleBatchMs, argv.iosScaleHeapMb, argv.json);
     if (argv.workload) return workloadBench(argv.workloadSeconds, argv.json);
     const out: Record<string, unknown> = {};
     // Warm-up so both sides run optimised code.
@@ -140,14 +156,16 @@ function iosScaleChild(nodes: number, seconds: number, batchIntervalMs: number |
 
 /**
  * The IOS growth benchmark (sim/bench/ios-scale.ts): each size in a child process of its own, so that its
- * peak RSS (process.resourceUsage().maxRSS) is its own; sizes run one after the other.
+ * peak RSS (process.resourceUsage().maxRSS) is its own; sizes run one after the other. A child gets
+ * `--max-old-space-size=heapMb` unless heapMb is 0 (or the parent was started with its own limit).
  */
-function iosScaleBench(sizes: number[], seconds: number, batchIntervalMs: number | undefined, json: boolean): void {
+function iosScaleBench(sizes: number[], seconds: number, batchIntervalMs: number | undefined, heapMb: number, json: boolean): void {
   const results: IosScaleResult[] = [];
   if (!json) {
     process.stdout.write(
       `IOS growth: 625 nodes and 6,250 offered tx/s per shard, ${seconds} simulated s per size, one process each\n` +
         `target (ios-paper-scale): 10,000 nodes, 3,600 s in <= 60 s wall = ${TARGET_WALL_PER_SIM_SECOND.toFixed(4)} s wall per simulated s, <= 2 GB\n` +
+        `V8 old-space limit per process: ${heapMb > 0 ? `${heapMb} MB (--ios-scale-heap-mb)` : "Node's default"}\n` +
         `${'nodes'.padStart(6)} ${'shards'.padStart(6)} ${'tx/s'.padStart(7)} ${'wall s'.padStart(8)} ${'events'.padStart(11)} ${'events/s'.padStart(9)} ` +
         `${'ev/sim-s/shard'.padStart(14)} ${'wall/sim-s'.padStart(10)} ${'x target'.padStart(8)} ${'final tx'.padStart(10)} ${'peak RSS'.padStart(9)}\n`,
     );
@@ -155,7 +173,9 @@ function iosScaleBench(sizes: number[], seconds: number, batchIntervalMs: number
   for (const nodes of sizes) {
     const args = [process.argv[1]!, 'bench', '--ios-scale-child', String(nodes), '--ios-scale-seconds', String(seconds)];
     if (batchIntervalMs !== undefined) args.push('--ios-scale-batch-ms', String(batchIntervalMs));
-    const child = spawnSync(process.execPath, [...process.execArgv, ...args], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
+    const ownLimit = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)].some((a) => a.startsWith('--max-old-space-size'));
+    const heapArgs = heapMb > 0 && !ownLimit ? [`--max-old-space-size=${heapMb}`] : [];
+    const child = spawnSync(process.execPath, [...process.execArgv, ...heapArgs, ...args], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
     if (child.status !== 0) throw new Error(`ios-scale: the run at ${nodes} nodes failed (exit ${child.status ?? child.signal})`);
     const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as IosScaleResult;
     results.push(r);
