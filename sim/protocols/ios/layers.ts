@@ -23,8 +23,21 @@ function nameOf(x: unknown, layer: Layer): string {
   return typeof t === 'string' ? `${layer}.${t}` : layer;
 }
 
+/** The envelope; its `type` is built when read (message-level traces), not for each of millions of wraps. */
+class Envelope<X> implements Layered<X> {
+  constructor(
+    readonly layer: Layer,
+    readonly epoch: number,
+    readonly shard: number,
+    readonly inner: X,
+  ) {}
+  get type(): string {
+    return nameOf(this.inner, this.layer);
+  }
+}
+
 export function wrap<X>(layer: Layer, epoch: number, shard: number, inner: X): Layered<X> {
-  return { layer, epoch, shard, inner, type: nameOf(inner, layer) };
+  return new Envelope(layer, epoch, shard, inner);
 }
 
 /**
