@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RngRoot, RngStream } from '../kernel/rng.js';
 import { BusyCalendar } from '../kernel/calendar.js';
+import { keyedUnit } from '../kernel/mix.js';
 import { msToUs, serialisationUs, type Micros } from '../kernel/time.js';
 import type { NetworkConfig } from '../scenario/schema.js';
 import { LatencyModel } from './latency.js';
@@ -127,13 +128,7 @@ export class Network {
     const up = this.uploadMbps[from]!;
     const down = this.downloadMbps[to]!;
     const serialisation = serialisationUs(sizeBytes, up < down ? up : down);
-    let departs: Micros;
-    if (this.control !== undefined && sizeBytes <= this.controlMaxBytes) {
-      departs = this.control.take(from, atUs, serialisation, nowUs);
-      this.upload.take(from, atUs, serialisation, nowUs);
-    } else {
-      departs = this.upload.take(from, atUs, serialisation, nowUs);
-    }
+    const departs = this.book(from, sizeBytes, atUs, serialisation, nowUs);
     this.bytesSent[from]! += sizeBytes;
     this.messagesSent[from]! += 1;
     const arrives = departs + this.latency.delayUs(from, to) + this.extraUs[from]! + this.extraUs[to]!;
@@ -172,13 +167,7 @@ export class Network {
       copies++;
     }
     if (copies === 0) return () => atUs;
-    let end: Micros;
-    if (this.control !== undefined && sizeBytes <= this.controlMaxBytes) {
-      end = this.control.take(from, atUs, total, nowUs);
-      this.upload.take(from, atUs, total, nowUs);
-    } else {
-      end = this.upload.take(from, atUs, total, nowUs);
-    }
+    const end = this.book(from, sizeBytes, atUs, total, nowUs);
     this.bytesSent[from]! += copies * sizeBytes;
     this.messagesSent[from]! += copies;
     const burst = this.bursts++;
@@ -194,6 +183,14 @@ export class Network {
       for (let j = i + 1; j < to.length; j++) after += ser(to[j]!);
       return end - after + this.latency.delayForUs(from, v, 1 - keyedUnit(key, burst, i)) + extraFrom + this.extraUs[v]!;
     };
+  }
+
+  /** `durationUs` of `from`'s uplink from `atUs` for messages of `sizeBytes`: the control queue first if they fit it. */
+  private book(from: number, sizeBytes: number, atUs: Micros, durationUs: number, nowUs: Micros): Micros {
+    if (this.control === undefined || sizeBytes > this.controlMaxBytes) return this.upload.take(from, atUs, durationUs, nowUs);
+    const done = this.control.take(from, atUs, durationUs, nowUs);
+    this.upload.take(from, atUs, durationUs, nowUs);
+    return done;
   }
 
   private bursts = 0;
@@ -257,20 +254,3 @@ export class Network {
 }
 
 const LOSS_SALT = 0x5bd1e995;
-
-/** Chris Wellons' lowbias32 integer hash (an avalanche mix of 32 bits). */
-function mix32(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x7feb352d);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x846ca68b);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
-
-/** A uniform in [0, 1) with 53 bits, a pure function of (key, a, b): two chained 32-bit mixes. */
-export function keyedUnit(key: number, a: number, b: number): number {
-  const h1 = mix32((key ^ mix32((a ^ mix32(b + 0x9e3779b9)) >>> 0)) >>> 0);
-  const h2 = mix32((h1 ^ 0x85ebca6b) >>> 0);
-  return (h1 * 2 ** 21 + (h2 >>> 11)) / 2 ** 53;
-}

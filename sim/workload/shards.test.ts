@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RngRoot } from '../kernel/rng.js';
-import { AccountHasher, mix32, shardWeights, zipfWeight } from './shards.js';
+import { mix32 } from '../kernel/mix.js';
+import { AccountHasher, shardWeights, zipfWeight } from './shards.js';
 
 describe('account → shard hashing', () => {
   it('spreads accounts evenly over shards (chi-square, 15 degrees of freedom)', () => {

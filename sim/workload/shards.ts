@@ -1,3 +1,4 @@
+import { mix32 } from '../kernel/mix.js';
 import type { RngRoot } from '../kernel/rng.js';
 
 /**
@@ -13,21 +14,6 @@ import type { RngRoot } from '../kernel/rng.js';
 
 /** 2^32 as a float, to turn a 32-bit hash into a uniform in [0, 1). */
 const TWO_32 = 4294967296;
-
-/**
- * A 32-bit integer finaliser with low bias ("lowbias32", C. Wellons, hash-prospector, 2018): every input
- * bit flips each output bit with probability ≈ ½. Not cryptographic, and it need not be: its job is a
- * uniform, seed-dependent shard per account. sha256 per account (RngRoot.keyedUniform) costs about 1 µs,
- * which is 1 s at 10^6 accounts; this costs a few ns, and the seed still enters through a keyed uniform.
- */
-export function mix32(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x7feb352d);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x846ca68b);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
 
 /** Assigns accounts to shards by a keyed hash: the key comes from RngRoot.keyedUniform, so from the seed alone. */
 export class AccountHasher {

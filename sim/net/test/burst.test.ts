@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { keyedUnit } from '../network.js';
+import { keyedUnit } from '../../kernel/mix.js';
 import { makeNetwork } from './helpers.js';
 
 const NOW = 3_000_000;
