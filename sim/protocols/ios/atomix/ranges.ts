@@ -378,6 +378,27 @@ export function countOf(ranges: readonly number[]): number {
   return n;
 }
 
+/**
+ * The ids of `ranges` not in `remove`, as flat ranges in order, by one merge of the two lists (no
+ * IntervalSet built: the Atomix checker calls this for every committed segment). Both lists must be sorted
+ * and each disjoint within itself, as IntervalSet's answers are.
+ */
+export function subtractSorted(ranges: readonly number[], remove: readonly number[]): number[] {
+  const out: number[] = [];
+  let j = 0;
+  for (let i = 0; i < ranges.length; i += 2) {
+    let cur = ranges[i]!;
+    const end = ranges[i + 1]!;
+    while (j < remove.length && remove[j + 1]! <= cur) j += 2; // removals wholly before this range
+    for (let k = j; k < remove.length && remove[k]! < end && cur < end; k += 2) {
+      if (remove[k]! > cur) out.push(cur, remove[k]!);
+      if (remove[k + 1]! > cur) cur = remove[k + 1]!;
+    }
+    if (cur < end) out.push(cur, end);
+  }
+  return out;
+}
+
 /** Sorted, merged copy of flat ranges (TxSets built by others need not be sorted). */
 export function normalize(ranges: readonly number[]): number[] {
   return IntervalSet.of(ranges).toRanges();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RngRoot } from '../../../../kernel/rng.js';
 import { SegmentTable } from '../facts.js';
-import { IntervalSet, RangeMap, normalize } from '../ranges.js';
+import { IntervalSet, RangeMap, normalize, subtractSorted } from '../ranges.js';
 
 /** The ranges of a boolean array, for comparison with the naive model. */
 function rangesOf(bits: boolean[]): number[] {
@@ -55,6 +55,31 @@ describe('IntervalSet', () => {
     expect(s.toRanges()).toEqual([0, 30]);
     expect(s.intervals).toBe(1);
     expect(normalize([10, 20, 0, 5, 4, 11])).toEqual([0, 20]);
+  });
+});
+
+describe('subtractSorted', () => {
+  it('equals subtracting an IntervalSet of the removals, over random sorted range lists', () => {
+    const rng = new RngRoot(11).stream('subtract-sorted');
+    const randomRanges = (n: number): number[] => {
+      const set = new IntervalSet();
+      for (let k = rng.int(12); k > 0; k--) {
+        const a = rng.int(n);
+        set.add(a, Math.min(n, a + 1 + rng.int(15)));
+      }
+      return set.toRanges();
+    };
+    let nonEmpty = 0;
+    for (let trial = 0; trial < 2000; trial++) {
+      const a = randomRanges(120);
+      const b = randomRanges(120);
+      const expected: number[] = [];
+      const remove = IntervalSet.of(b);
+      for (let i = 0; i < a.length; i += 2) remove.subtract(a[i]!, a[i + 1]!, expected);
+      expect(IntervalSet.of(subtractSorted(a, b)).toRanges()).toEqual(expected);
+      if (expected.length > 0 && expected.length < a.length + b.length) nonEmpty++;
+    }
+    expect(nonEmpty).toBeGreaterThan(500);
   });
 });
 
