@@ -99,8 +99,10 @@ export class ShardLeagues {
    * leaderNode's answer kept up to date: the member with the highest (generation, view). A member whose
    * generation, view or replica changed (NormalConfig.onLeadershipChange) replaces `best` if it is now
    * higher, and so does a node put in the map; if `best` went down (its replica gone) or left the map, the
-   * next call rescans. On a tie either member names the same leader: a generation has one committee, installed from
-   * one reconfiguration block (bft/reconfig.ts), so the leader of (generation, view) is one node.
+   * next call rescans. On a tie either member names the same leader: a generation has one committee,
+   * installed from one reconfiguration block (bft/reconfig.ts), so the leader of (generation, view) is one
+   * node. (A rescan after any change, stop 10, was 10.5 s of the paper-scale hour: every joiner put into
+   * the map forced one over ~1,200 members.)
    */
   private best: NormalNode | null = null;
   private stale = true;
