@@ -98,4 +98,16 @@ describe('Network.sendBurst (round fidelity: one message to many, read when need
     const u = keyedUnit(1, 2, 3);
     expect(new Set([u, keyedUnit(0, 2, 3), keyedUnit(1, 3, 3), keyedUnit(1, 2, 4)]).size).toBe(4);
   });
+
+  it('with partitions in the scenario, sends copy by copy: partitioned copies are dropped and cost no upload', () => {
+    const cfg = { latencyModel: 'constant', partitions: [{ startSeconds: 0, endSeconds: 10, nodes: [3, 4] }] };
+    const one = makeNetwork(100, cfg);
+    const burst = makeNetwork(100, cfg);
+    const to = audience(100);
+    const expected = to.map((v) => one.send(7, v, READY, NOW));
+    const arrival = burst.sendBurst(7, to, READY, NOW);
+    expect(to.map((_, i) => arrival(i))).toEqual(expected);
+    expect([arrival(3), arrival(4)]).toEqual([-1, -1]);
+    expect([burst.dropped, burst.messagesSent[7]]).toEqual([2, 97]); // 100 − itself − the two cut off
+  });
 });
