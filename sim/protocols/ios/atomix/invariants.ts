@@ -226,11 +226,10 @@ export class AtomixInvariants implements AtomixObserver {
     if (this.log.length < this.maxLog) this.log.push({ atUs: now, invariant, message: `${invariant}: ${message}` });
   }
 
+  /** pass + fail for the colder assertions, with the message built on a failure. */
   private check(now: number, invariant: InvariantName, ok: boolean, message: () => string): boolean {
-    this.checked++;
-    if (ok) return true;
-    this.violations++;
-    if (this.log.length < this.maxLog) this.log.push({ atUs: now, invariant, message: `${invariant}: ${message()}` });
+    if (this.pass(ok)) return true;
+    this.fail(now, invariant, message());
     return false;
   }
 }
