@@ -264,8 +264,19 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
 
   /** Commit what every input shard accepted; abort what one rejected. */
   private resolve(now: Micros, p: Piece, box: Outbox): void {
-    // Nothing rejected (the common case): no sets to merge.
-    const rejecting = p.rej.filter((rej) => rej !== NONE);
+    if (p.acc.length === 1 && p.rej[0] === NONE && p.resolved === NONE && p.acc[0]!.size === p.end - p.start && !this.cfg.unsafeCommitOnFirstProof) {
+      // The common case, what the general path below gives for it without its intermediate ranges: one
+      // input shard accepted the whole piece at once (its sets hold only ids of the piece).
+      const commit = [p.start, p.end];
+      for (const o of p.outputShards) box.commit(o, commit, p.accProofs[0]!);
+      this.settle(p, commit);
+      this.stats.committed += p.end - p.start;
+      this.cfg.observer?.clientCommitted(now, commit);
+      return;
+    }
+    // Nothing rejected: no sets to merge.
+    const rejecting: IntervalSet[] = [];
+    for (const rej of p.rej) if (rej !== NONE) rejecting.push(rej);
     let abort: number[] = [];
     if (rejecting.length === 1) abort = this.unresolvedOf(p, rejecting[0]!.toRanges());
     else if (rejecting.length > 1) {

@@ -39,8 +39,13 @@ export interface CrossShardFacts {
 
 /** A route spans several shards: Atomix's business. */
 export function isCrossShard(seg: Pick<FactSegment, 'inputShards' | 'outputShards'>): boolean {
-  const first = seg.inputShards[0] ?? seg.outputShards[0];
-  return seg.inputShards.some((s) => s !== first) || seg.outputShards.some((s) => s !== first);
+  // Loops, not `some` with a closure: this runs at every Atomix step of every segment.
+  const ins = seg.inputShards;
+  const outs = seg.outputShards;
+  const first = ins[0] ?? outs[0];
+  for (let i = 0; i < ins.length; i++) if (ins[i] !== first) return true;
+  for (let i = 0; i < outs.length; i++) if (outs[i] !== first) return true;
+  return false;
 }
 
 /**
@@ -65,6 +70,12 @@ export function forEachAlwaysRejected(seg: FactSegment, a: number, b: number, fn
     const d1 = Math.min(b, seg.doubleSpendEnd);
     if (d0 < d1) fn(d0, d1);
   }
+}
+
+/** Whether forEachAlwaysRejected(seg, a, b, …) would call back at all (no callback, no allocation: a hot check). */
+export function hasAlwaysRejected(seg: FactSegment, a: number, b: number): boolean {
+  if (a < Math.min(b, seg.invalidEnd)) return true;
+  return seg.victimDelta === null && Math.max(a, seg.invalidEnd) < Math.min(b, seg.doubleSpendEnd);
 }
 
 /** How a segment is declared: counts of invalid and double-spend ids at its start, as the book has them. */

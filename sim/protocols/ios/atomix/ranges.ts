@@ -91,8 +91,21 @@ export class IntervalSet {
         n++;
       }
     }
-    this.replace(ci, ii, n, [lo, hi]);
     this.size_ += hi - lo - removed;
+    // The two common cases in place, without replace's pair array and spread splice: [s, e) widens one
+    // interval (its first is at (ci, ii): locate found an interval ending ≥ s there), or it fits in a gap.
+    if (n === 1) {
+      const r = this.chunks[ci]!;
+      r[ii] = lo;
+      r[ii + 1] = hi;
+      return;
+    }
+    if (n === 0 && ci < this.chunks.length && this.chunks[ci]!.length < this.cap) {
+      this.chunks[ci]!.splice(ii, 0, lo, hi);
+      this.count_++;
+      return;
+    }
+    this.replace(ci, ii, n, [lo, hi]);
   }
 
   remove(s: number, e: number): void {
@@ -401,5 +414,18 @@ export function subtractSorted(ranges: readonly number[], remove: readonly numbe
 
 /** Sorted, merged copy of flat ranges (TxSets built by others need not be sorted). */
 export function normalize(ranges: readonly number[]): number[] {
-  return IntervalSet.of(ranges).toRanges();
+  // Ranges in order of their starts (nearly every caller builds them in id order) merge in one pass;
+  // the first one out of order sends the whole list through a set. Empty ranges are dropped, as add does.
+  const out: number[] = [];
+  for (let i = 0; i < ranges.length; i += 2) {
+    const a = ranges[i]!;
+    const b = ranges[i + 1]!;
+    if (a >= b) continue;
+    const n = out.length;
+    if (n === 0 || a > out[n - 1]!) out.push(a, b);
+    else if (a >= out[n - 2]!) {
+      if (b > out[n - 1]!) out[n - 1] = b;
+    } else return IntervalSet.of(ranges).toRanges();
+  }
+  return out;
 }

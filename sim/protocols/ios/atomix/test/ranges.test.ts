@@ -58,6 +58,30 @@ describe('IntervalSet', () => {
   });
 });
 
+describe('normalize', () => {
+  it('equals the union of a bit array, for lists in id order (one pass) and out of order (through a set)', () => {
+    const rng = new RngRoot(13).stream('normalize');
+    let inOrder = 0;
+    for (let trial = 0; trial < 2000; trial++) {
+      const ranges: number[] = [];
+      let a = rng.int(10);
+      for (let k = rng.int(8); k > 0; k--) {
+        // Mostly ascending starts with overlaps, touches and empty ranges; now and then a step back.
+        const b = a + rng.int(6);
+        ranges.push(a, b);
+        a = rng.next() < 0.15 ? Math.max(0, a - 1 - rng.int(8)) : a + rng.int(8) - 2;
+        if (a < 0) a = 0;
+      }
+      const bits = new Array<boolean>(80).fill(false);
+      for (let i = 0; i < ranges.length; i += 2) for (let x = ranges[i]!; x < ranges[i + 1]!; x++) bits[x] = true;
+      const sorted = ranges.every((x, i) => i % 2 === 1 || i < 2 || x >= ranges[i - 2]!);
+      if (sorted && ranges.length >= 4) inOrder++;
+      expect(normalize(ranges)).toEqual(rangesOf(bits));
+    }
+    expect(inOrder).toBeGreaterThan(200);
+  });
+});
+
 describe('subtractSorted', () => {
   it('equals subtracting an IntervalSet of the removals, over random sorted range lists', () => {
     const rng = new RngRoot(11).stream('subtract-sorted');
