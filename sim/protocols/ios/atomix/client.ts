@@ -210,6 +210,9 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
     // Insertion-ordered, so pieces resolve in the order the proof names them.
     const touched = new Set<Piece>();
     const late: number[] = [];
+    const noneOfOne = this.noneOf(1);
+    /** [[proof]], shared by the pieces this proof accepts whole (built at the first). */
+    let onlyThis: ProofRef[][] | null = null;
     const record = (ranges: readonly number[], accepted: boolean) => {
       for (let i = 0; i < ranges.length; i += 2) {
         const a = ranges[i]!;
@@ -217,6 +220,13 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
         this.pieces.forEachOverlap(a, b, (x, y, p) => {
           const k = p.inputShards.indexOf(proof.shard);
           if (k < 0) return;
+          touched.add(p);
+          if (accepted && p.acc === noneOfOne && x === p.start && y === p.end) {
+            // The common case: the piece's one input shard accepts all of it at once. Shared arrays, no set.
+            p.acc = ALL_OF_ONE;
+            p.accProofs = onlyThis ??= Object.freeze([Object.freeze([proof]) as ProofRef[]]) as ProofRef[][];
+            return;
+          }
           let sets = accepted ? p.acc : p.rej;
           let set = sets[k]!;
           if (set === NONE) {
@@ -225,18 +235,19 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
             else p.rej = sets;
             sets[k] = set = new IntervalSet();
           }
-          set.add(x, y);
+          if (set !== ALL) set.add(x, y); // ALL: accepted whole already
           let list: ProofRef[];
           if (accepted) {
-            if (p.accProofs === this.noProofsOf(p.accProofs.length)) p.accProofs = p.accProofs.slice();
+            // Shared arrays (NO_PROOFS lists, or a proof's [[proof]]) are frozen: this piece's own copies first.
+            if (Object.isFrozen(p.accProofs)) p.accProofs = p.accProofs.slice();
             list = p.accProofs[k]!;
             if (list === NO_PROOFS) p.accProofs[k] = list = [];
+            else if (Object.isFrozen(list)) p.accProofs[k] = list = list.slice();
           } else {
             list = p.rejProofs;
             if (list === NO_PROOFS) p.rejProofs = list = [];
           }
           if (!list.includes(proof)) list.push(proof);
-          touched.add(p);
         });
         // Accepted after this driver aborted: the shard locked late and must release.
         if (accepted) this.abortedIds.intersect(a, b, late);
@@ -264,9 +275,10 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
 
   /** Commit what every input shard accepted; abort what one rejected. */
   private resolve(now: Micros, p: Piece, box: Outbox): void {
-    if (p.acc.length === 1 && p.rej[0] === NONE && p.resolved === NONE && p.acc[0]!.size === p.end - p.start && !this.cfg.unsafeCommitOnFirstProof) {
-      // The common case, what the general path below gives for it without its intermediate ranges: one
-      // input shard accepted the whole piece at once (its sets hold only ids of the piece).
+    const acc0 = p.acc[0]!;
+    if (p.acc.length === 1 && p.rej[0] === NONE && p.resolved === NONE && (acc0 === ALL || acc0.size === p.end - p.start) && !this.cfg.unsafeCommitOnFirstProof) {
+      // The common case, what the general path below gives for it without its intermediate ranges: the one
+      // input shard accepted the whole piece (its sets hold only ids of the piece, or are ALL).
       const commit = [p.start, p.end];
       for (const o of p.outputShards) box.commit(o, commit, p.accProofs[0]!);
       this.settle(p, commit);
@@ -409,6 +421,12 @@ const NONE = new IntervalSet();
 
 /** Every id (ids are ≥ 0): a piece resolved whole at once, without a set of its own. Never written. */
 const ALL = IntervalSet.of([0, Number.MAX_SAFE_INTEGER]);
+
+/**
+ * The acceptances of a piece whose one input shard accepted all of it at once: ALL stands for the piece's
+ * ids (every reader clips to the piece). Shared by those pieces, never written.
+ */
+const ALL_OF_ONE = Object.freeze([ALL]) as IntervalSet[];
 
 /** A piece's acceptance proofs from an input shard before its first one. Never written (onProof replaces it). */
 const NO_PROOFS = Object.freeze([]) as unknown as ProofRef[];
