@@ -3,7 +3,7 @@ import type { Micros } from '../../../kernel/time.js';
 import type { NodeId, TxSet } from '../../types.js';
 import { txSetOf } from '../../types.js';
 import type { CrossShardFacts, FactSegment } from './facts.js';
-import { forEachAlwaysRejected, forEachCoinRun, isCrossShard } from './facts.js';
+import { forEachCoinRun, isCrossShard } from './facts.js';
 import type { AtomixEffect, AtomixMsg, AtomixSizes, ProofRef } from './messages.js';
 import type { AtomixBook, AtomixObserver } from './observer.js';
 import { IntervalSet, RangeMap, countOf, normalize } from './ranges.js';
@@ -112,7 +112,7 @@ export class AtomixInputShard {
         const und = this.undecided(seg.start, seg.end);
         for (let u = 0; u < und.length; u += 2) {
           // Tombstoned ids were aborted already: no block space for them.
-          const open = this.abortedTx.subtract(und[u]!, und[u + 1]!, []);
+          const open = this.abortedTx.countIn(und[u]!, und[u + 1]!) === 0 ? this.scratchPair(und[u]!, und[u + 1]!) : this.abortedTx.subtract(und[u]!, und[u + 1]!, []);
           for (let j = 0; j < open.length; j += 2) {
             this.drivers.delete(open[j]!, open[j + 1]!);
             this.drivers.set(open[j]!, open[j + 1]!, driver);
@@ -176,6 +176,14 @@ export class AtomixInputShard {
    * segment of every block and lock request, 6% of a paper-scale run's allocations.
    */
   private undecided(a: number, b: number): number[] {
+    // Nothing of [a, b) decided yet (a segment's first block): no intermediate ranges. Its own pair, as
+    // callers call lockRun (scratchPair) while they read the answer.
+    if (a < b && this.lockedTx.countIn(a, b) === 0 && this.rejectedTx.countIn(a, b) === 0) {
+      const p = this.undecidedPair;
+      p[0] = a;
+      p[1] = b;
+      return p;
+    }
     const notLocked = this.lockedTx.subtract(a, b, this.scratchNotLocked);
     const out = this.scratchUndecided;
     out.length = 0;
@@ -184,55 +192,88 @@ export class AtomixInputShard {
     return out;
   }
   private readonly scratchNotLocked: number[] = [];
+  private readonly undecidedPair = [0, 0];
   private readonly scratchUndecided: number[] = [];
 
   private decideSegment(seg: FactSegment, d: Decisions, newlyLocked: number[], newlyRejected: number[]): void {
     // A block reported twice repeats its decisions.
     this.lockedTx.intersect(seg.start, seg.end, d.acc);
     this.rejectedTx.intersect(seg.start, seg.end, d.rej);
-    const v = seg.valuePerInput;
-    const reject = (a: number, b: number) => {
-      if (a >= b) return;
-      this.rejectedTx.add(a, b);
-      d.rej.push(a, b);
-      newlyRejected.push(a, b);
-      this.stats.rejected += b - a;
-    };
     const und = this.undecided(seg.start, seg.end);
     for (let u = 0; u < und.length; u += 2) {
       const a = und[u]!;
       const b = und[u + 1]!;
+      if (this.abortedTx.countIn(a, b) === 0) {
+        this.decideOpen(seg, a, b, d, newlyLocked, newlyRejected); // no tombstones: the common case
+        continue;
+      }
       // Tombstones first: an unlock-to-abort is final.
       const tomb = this.abortedTx.intersect(a, b, []);
-      for (let j = 0; j < tomb.length; j += 2) reject(tomb[j]!, tomb[j + 1]!);
+      for (let j = 0; j < tomb.length; j += 2) this.reject(tomb[j]!, tomb[j + 1]!, d, newlyRejected);
       const open = this.abortedTx.subtract(a, b, []);
-      for (let j = 0; j < open.length; j += 2) {
-        const x = open[j]!;
-        const y = open[j + 1]!;
-        forEachAlwaysRejected(seg, x, y, reject);
-        forEachCoinRun(seg, x, y, (s, e, delta) => {
-          // Coins [s+delta, e+delta): a taken coin makes its spender a double spend (§IV-D: the input
-          // is already spent or locked); the free ones are locked now, in id order.
-          const free = this.cfg.unsafeSkipDoubleSpendCheck ? [s + delta, e + delta] : this.coins.subtract(s + delta, e + delta, []);
-          let cur = s;
-          for (let k = 0; k < free.length; k += 2) {
-            const ta = free[k]! - delta;
-            const tb = free[k + 1]! - delta;
-            reject(cur, ta);
-            this.coins.add(ta + delta, tb + delta);
-            this.lockedTx.add(ta, tb);
-            d.acc.push(ta, tb);
-            newlyLocked.push(ta, tb);
-            this.stats.locked += tb - ta;
-            this.book.balance -= v * (tb - ta);
-            this.book.locked += v * (tb - ta);
-            cur = tb;
-          }
-          reject(cur, e);
-        });
-      }
+      for (let j = 0; j < open.length; j += 2) this.decideOpen(seg, open[j]!, open[j + 1]!, d, newlyLocked, newlyRejected);
     }
   }
+
+  /**
+   * Decides ids [x, y) of seg, undecided and not tombstoned: what forEachAlwaysRejected names is rejected,
+   * then each coin run of forEachCoinRun is locked where its coins are free, in id order (both written out
+   * here, in the same order: this runs for every segment of every block).
+   */
+  private decideOpen(seg: FactSegment, x: number, y: number, d: Decisions, newlyLocked: number[], newlyRejected: number[]): void {
+    const i1 = Math.min(y, seg.invalidEnd);
+    if (x < i1) this.reject(x, i1, d, newlyRejected);
+    const ds0 = Math.max(x, seg.invalidEnd);
+    const ds1 = Math.min(y, seg.doubleSpendEnd);
+    if (ds0 < ds1) {
+      if (seg.victimDelta === null) this.reject(ds0, ds1, d, newlyRejected);
+      else this.lockRun(seg, ds0, ds1, seg.victimDelta, d, newlyLocked, newlyRejected);
+    }
+    const v0 = Math.max(x, seg.doubleSpendEnd);
+    if (v0 < y) this.lockRun(seg, v0, y, 0, d, newlyLocked, newlyRejected);
+  }
+
+  /**
+   * Coins [s + delta, e + delta) for ids [s, e): a taken coin makes its spender a double spend (§IV-D: the
+   * input is already spent or locked); the free ones are locked now, in id order.
+   */
+  private lockRun(seg: FactSegment, s: number, e: number, delta: number, d: Decisions, newlyLocked: number[], newlyRejected: number[]): void {
+    const whole = this.cfg.unsafeSkipDoubleSpendCheck || this.coins.countIn(s + delta, e + delta) === 0;
+    const free = whole ? this.scratchPair(s + delta, e + delta) : this.coins.subtract(s + delta, e + delta, []);
+    const v = seg.valuePerInput;
+    let cur = s;
+    for (let k = 0; k < free.length; k += 2) {
+      const ta = free[k]! - delta;
+      const tb = free[k + 1]! - delta;
+      this.reject(cur, ta, d, newlyRejected);
+      this.coins.add(ta + delta, tb + delta);
+      this.lockedTx.add(ta, tb);
+      d.acc.push(ta, tb);
+      newlyLocked.push(ta, tb);
+      this.stats.locked += tb - ta;
+      this.book.balance -= v * (tb - ta);
+      this.book.locked += v * (tb - ta);
+      cur = tb;
+    }
+    this.reject(cur, e, d, newlyRejected);
+  }
+
+  private reject(a: number, b: number, d: Decisions, newlyRejected: number[]): void {
+    if (a >= b) return;
+    this.rejectedTx.add(a, b);
+    d.rej.push(a, b);
+    newlyRejected.push(a, b);
+    this.stats.rejected += b - a;
+  }
+
+  /** [a, b] in a scratch array (read before the next call). */
+  private scratchPair(a: number, b: number): number[] {
+    const p = this.pair;
+    p[0] = a;
+    p[1] = b;
+    return p;
+  }
+  private readonly pair = [0, 0];
 
   /** One proof message per driver, in the order drivers first appear in the block. */
   private sendProofs(d: Decisions, cert: BlockCert): AtomixEffect[] {
