@@ -82,7 +82,32 @@ describe('TxBook', () => {
     }
     expect(bad).toBe(0);
     expect(b.count).toBe(startOf(n - 1) + 1 + ((n - 1) % 3));
-    // Five segment columns of 3 chunks (65,536 entries each); the two window columns fit in one chunk.
-    expect(b.bytes).toBe(3 * 65_536 * (8 + 4 + 4 + 4 + 4) + 2 * 65_536 * 8);
+    // Five segment columns of 3 chunks (65,536 entries each); the two window columns and the id-block index
+    // (one Int32 per 1,024 ids) fit in one chunk each.
+    expect(b.bytes).toBe(3 * 65_536 * (8 + 4 + 4 + 4 + 4) + 2 * 65_536 * 8 + 65_536 * 4);
+  });
+
+  it('finds the segment of any id, looked up in random order, with segments shorter and longer than an index block', () => {
+    const b = new TxBook();
+    b.routes.intern([0], [0]);
+    let x = 12345;
+    const rand = (n: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % n);
+    const starts: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      starts.push(b.count);
+      b.append(i, i + 1, 0, rand(10) === 0 ? 1 + rand(5000) : 1 + rand(60)); // some span several 1,024-id blocks
+    }
+    const expected = (id: number) => {
+      let seg = 0;
+      while (seg + 1 < starts.length && starts[seg + 1]! <= id) seg++;
+      return seg;
+    };
+    let bad = 0;
+    for (let q = 0; q < 3000; q++) {
+      const id = rand(b.count);
+      if (b.segmentIndexOf(id) !== expected(id)) bad++;
+    }
+    for (const id of [0, b.count - 1, 1023, 1024, 1025]) if (b.segmentIndexOf(id) !== expected(id)) bad++;
+    expect(bad).toBe(0);
   });
 });

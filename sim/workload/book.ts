@@ -2,6 +2,9 @@ import type { TxSet } from '../protocols/types.js';
 import { Float64Column, Int32Column } from './columns.js';
 import { RouteTable, type Route } from './routes.js';
 
+/** Ids per entry of the segment index (TxBook.blockSeg). */
+const ID_BLOCK = 1024;
+
 /**
  * The facts of every transaction of a run, stored per SEGMENT (DESIGN §8). Transactions are integer ids
  * issued in order; a segment is a contiguous id range whose transactions arrived in the same window
@@ -32,6 +35,12 @@ export class TxBook {
   private lastT1 = -1;
   /** The last segment a lookup found: commits arrive mostly in id order, so the next one is usually it or the next. */
   private hint = 0;
+  /**
+   * Entry k: the segment holding id k·ID_BLOCK. A lookup the hint misses searches only the segments between
+   * two entries (~26 at paper scale) instead of all of them: Atomix's shards and checker look ids up out of
+   * order, and the search over 9 M segment starts was 2.4% of a paper-scale run.
+   */
+  private readonly blockSeg = new Int32Column();
 
   constructor(routes: RouteTable = new RouteTable()) {
     this.routes = routes;
@@ -48,7 +57,7 @@ export class TxBook {
 
   /** Bytes held by the segment and window columns. */
   get bytes(): number {
-    const cols = [this.start, this.window, this.route, this.invalid, this.doubleSpend, this.windowT0, this.windowT1];
+    const cols = [this.start, this.window, this.route, this.invalid, this.doubleSpend, this.windowT0, this.windowT1, this.blockSeg];
     return cols.reduce((b, c) => b + c.bytes, 0);
   }
 
@@ -75,6 +84,8 @@ export class TxBook {
     this.route.push(route);
     this.invalid.push(invalid);
     this.doubleSpend.push(doubleSpends);
+    // Every id block that starts inside [nextId, nextId + count) is held by this segment.
+    while (this.blockSeg.length * ID_BLOCK < this.nextId + count) this.blockSeg.push(seg);
     this.nextId += count;
     return seg;
   }
@@ -89,7 +100,16 @@ export class TxBook {
       if (id < this.endOf(h)) return h;
       if (h + 1 < this.segments && id < this.endOf(h + 1)) return (this.hint = h + 1);
     }
-    return (this.hint = this.start.lastAtMost(id));
+    // The segment holding id lies between those holding the starts of its block and of the next one.
+    const k = Math.floor(id / ID_BLOCK);
+    let lo = this.blockSeg.get(k);
+    let hi = k + 1 < this.blockSeg.length ? this.blockSeg.get(k + 1) : this.segments - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.start.get(mid) <= id) lo = mid;
+      else hi = mid - 1;
+    }
+    return (this.hint = lo);
   }
 
   /**

@@ -30,31 +30,6 @@ export class Float64Column {
   get bytes(): number {
     return this.chunks.length * CHUNK * 8;
   }
-
-  /**
-   * Index of the last entry ≤ x, for ascending contents; −1 when every entry is larger. Searches the
-   * chunks' first entries, then within one chunk.
-   */
-  lastAtMost(x: number): number {
-    const n = this.length;
-    if (n === 0 || this.chunks[0]![0]! > x) return -1;
-    let lo = 0;
-    let hi = this.chunks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (this.chunks[mid]![0]! <= x) lo = mid;
-      else hi = mid - 1;
-    }
-    const chunk = this.chunks[lo]!;
-    let a = 0;
-    let b = Math.min(CHUNK, n - lo * CHUNK) - 1;
-    while (a < b) {
-      const mid = (a + b + 1) >>> 1;
-      if (chunk[mid]! <= x) a = mid;
-      else b = mid - 1;
-    }
-    return lo * CHUNK + a;
-  }
 }
 
 /** 32-bit signed integers (counts, table indices). */
