@@ -21,7 +21,10 @@ import type { Micros } from './time.js';
 export class BusyCalendar {
   private readonly free: Float64Array;
   private readonly hasIslands: Uint8Array;
-  /** Per resource, its islands (null: none); an array, not a Map: `carry` runs millions of times an hour. */
+  /**
+   * Per resource, its islands (null, or an emptied array kept for reuse, when hasIslands is 0); an array,
+   * not a Map: `carry` runs millions of times an hour.
+   */
   private readonly islands: (number[] | null)[];
 
   constructor(size: number) {
@@ -59,6 +62,17 @@ export class BusyCalendar {
   private carry(r: number, atUs: Micros, nowUs: Micros, durationUs: number): Micros {
     let free = this.free[r]!;
     if (free < nowUs) free = nowUs; // the idle time before now cannot be used any more
+    if (this.hasIslands[r] === 0 && atUs > free) {
+      // No islands and a booking after a gap (the rest take does itself): it becomes the first island, in
+      // the array an earlier island left, if any. Round fidelity does this for most of its future sends.
+      const end = atUs + durationUs;
+      const kept = this.islands[r];
+      if (kept) kept.push(atUs, end);
+      else this.islands[r] = [atUs, end];
+      this.hasIslands[r] = 1;
+      this.free[r] = free;
+      return end;
+    }
     const isl = this.islands[r] ?? [];
     let i = 0;
     while (i < isl.length && isl[i]! <= free) {
@@ -108,7 +122,7 @@ export class BusyCalendar {
     }
     this.free[r] = free;
     if (isl.length === 0) {
-      this.islands[r] = null;
+      this.islands[r] = isl; // kept empty for the next island (hasIslands says there is none)
       this.hasIslands[r] = 0;
     } else if (this.hasIslands[r] === 0) {
       this.islands[r] = isl;
