@@ -133,6 +133,40 @@ describe('EventQueue', () => {
     while (q.size > 0) popped.push(q.pop());
     expect(popped).toEqual(keys.map((k) => k[1]));
   });
+
+  it('pops in (time, seq) order under interleaved pushes and pops, with slots reused', () => {
+    const q = new EventQueue(2);
+    const rng = new RngRoot(5).stream('q2');
+    const live = new Map<number, [number, number]>(); // slot → (time, seq)
+    const freeSlots: number[] = [];
+    let nextSlot = 0;
+    let seq = 0;
+    let now = 0;
+    let bad = 0;
+    for (let step = 0; step < 20_000; step++) {
+      if (live.size === 0 || rng.next() < 0.55) {
+        const slot = freeSlots.pop() ?? nextSlot++;
+        q.ensureSlots(nextSlot);
+        const t = now + rng.int(50);
+        live.set(slot, [t, seq]);
+        q.push(slot, t, seq++);
+      } else {
+        let best = -1;
+        for (const [slot, [t, s]] of live) {
+          const b = live.get(best);
+          if (!b || t < b[0] || (t === b[0] && s < b[1])) best = slot;
+        }
+        if (q.peek() !== best || q.peekTime() !== live.get(best)![0]) bad++;
+        const got = q.pop();
+        if (got !== best || q.timeOfSlot(got) !== live.get(best)![0]) bad++;
+        now = live.get(best)![0];
+        live.delete(best);
+        freeSlots.push(got);
+      }
+      if (q.size !== live.size) bad++;
+    }
+    expect(bad).toBe(0);
+  });
 });
 
 describe('RngRoot', () => {

@@ -1,67 +1,76 @@
 /**
  * A binary min-heap of event slots ordered by (time, sequence), kept in typed arrays.
  *
- * The heap stores slot numbers; per-slot time and sequence live in parallel Float64Arrays, so a
- * comparison touches no objects. Sequence numbers are unique, so the order is total: two events
- * at the same microsecond leave in the order they were scheduled (DESIGN §3), never by identity.
+ * Each heap position holds its slot's time and sequence beside the slot number (three parallel arrays
+ * indexed by position), so a comparison reads two neighbouring entries instead of following slot numbers
+ * into per-slot arrays: with ~10^5 events pending at paper scale, that indirection was a cache miss per
+ * level. Sequence numbers are unique, so the order is total: two events at the same microsecond leave in
+ * the order they were scheduled (DESIGN §3), never by identity.
  */
 export class EventQueue {
-  private heap: Int32Array;
+  private slotAt: Int32Array;
+  private timeAt: Float64Array;
+  private seqAt: Float64Array;
+  /** Per slot, its time (timeOfSlot: the kernel asks after peek and pop). */
   private timeOf: Float64Array;
-  private seqOf: Float64Array;
   private size_ = 0;
 
   constructor(initialCapacity = 1024) {
-    this.heap = new Int32Array(initialCapacity);
+    this.slotAt = new Int32Array(initialCapacity);
+    this.timeAt = new Float64Array(initialCapacity);
+    this.seqAt = new Float64Array(initialCapacity);
     this.timeOf = new Float64Array(initialCapacity);
-    this.seqOf = new Float64Array(initialCapacity);
   }
 
   get size(): number {
     return this.size_;
   }
 
-  /** Make room for slot numbers below `capacity` (slots are owned by the caller). */
+  /** Make room for slot numbers below `capacity` (slots are owned by the caller; at most one entry each). */
   ensureSlots(capacity: number): void {
     if (capacity <= this.timeOf.length) return;
     let n = this.timeOf.length;
     while (n < capacity) n *= 2;
-    const t = new Float64Array(n);
-    t.set(this.timeOf);
-    this.timeOf = t;
-    const s = new Float64Array(n);
-    s.set(this.seqOf);
-    this.seqOf = s;
+    const grow64 = (a: Float64Array) => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    this.timeOf = grow64(this.timeOf);
+    this.timeAt = grow64(this.timeAt);
+    this.seqAt = grow64(this.seqAt);
     const h = new Int32Array(n);
-    h.set(this.heap);
-    this.heap = h;
+    h.set(this.slotAt);
+    this.slotAt = h;
   }
 
   push(slot: number, time: number, seq: number): void {
-    const timeOf = this.timeOf;
-    const seqOf = this.seqOf;
-    timeOf[slot] = time;
-    seqOf[slot] = seq;
-    const heap = this.heap;
+    this.timeOf[slot] = time;
+    const slotAt = this.slotAt;
+    const timeAt = this.timeAt;
+    const seqAt = this.seqAt;
     let i = this.size_++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = heap[parent]!;
-      const pt = timeOf[p]!;
-      if (pt < time || (pt === time && seqOf[p]! < seq)) break;
-      heap[i] = p;
+      const pt = timeAt[parent]!;
+      if (pt < time || (pt === time && seqAt[parent]! < seq)) break;
+      slotAt[i] = slotAt[parent]!;
+      timeAt[i] = pt;
+      seqAt[i] = seqAt[parent]!;
       i = parent;
     }
-    heap[i] = slot;
+    slotAt[i] = slot;
+    timeAt[i] = time;
+    seqAt[i] = seq;
   }
 
   /** Slot with the smallest (time, seq), or -1 when empty. */
   peek(): number {
-    return this.size_ > 0 ? this.heap[0]! : -1;
+    return this.size_ > 0 ? this.slotAt[0]! : -1;
   }
 
   peekTime(): number {
-    return this.size_ > 0 ? this.timeOf[this.heap[0]!]! : Infinity;
+    return this.size_ > 0 ? this.timeAt[0]! : Infinity;
   }
 
   timeOfSlot(slot: number): number {
@@ -70,36 +79,38 @@ export class EventQueue {
 
   /** Remove and return the smallest slot; the caller must check size first. */
   pop(): number {
-    const heap = this.heap;
-    const top = heap[0]!;
-    const last = heap[--this.size_]!;
-    const n = this.size_;
+    const slotAt = this.slotAt;
+    const timeAt = this.timeAt;
+    const seqAt = this.seqAt;
+    const top = slotAt[0]!;
+    const n = --this.size_;
     if (n > 0) {
-      const timeOf = this.timeOf;
-      const seqOf = this.seqOf;
-      const lt = timeOf[last]!;
-      const ls = seqOf[last]!;
+      // Sift the last entry down from the root.
+      const ls = slotAt[n]!;
+      const lt = timeAt[n]!;
+      const lq = seqAt[n]!;
       let i = 0;
       for (;;) {
         let c = 2 * i + 1;
         if (c >= n) break;
-        let cs = heap[c]!;
-        let ct = timeOf[cs]!;
+        let ct = timeAt[c]!;
         const r = c + 1;
         if (r < n) {
-          const rs = heap[r]!;
-          const rt = timeOf[rs]!;
-          if (rt < ct || (rt === ct && seqOf[rs]! < seqOf[cs]!)) {
+          const rt = timeAt[r]!;
+          if (rt < ct || (rt === ct && seqAt[r]! < seqAt[c]!)) {
             c = r;
-            cs = rs;
             ct = rt;
           }
         }
-        if (lt < ct || (lt === ct && ls < seqOf[cs]!)) break;
-        heap[i] = cs;
+        if (lt < ct || (lt === ct && lq < seqAt[c]!)) break;
+        slotAt[i] = slotAt[c]!;
+        timeAt[i] = ct;
+        seqAt[i] = seqAt[c]!;
         i = c;
       }
-      heap[i] = last;
+      slotAt[i] = ls;
+      timeAt[i] = lt;
+      seqAt[i] = lq;
     }
     return top;
   }
