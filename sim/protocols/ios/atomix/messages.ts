@@ -18,6 +18,7 @@ export interface ProofRef {
   readonly signers: number;
   /** Committee size, for the signer bitmap and the quorum check. */
   readonly members: number;
+  /** Ids accepted and rejected, as normalised flat ranges (sorted, disjoint: the input shard's `normalize`). */
   readonly accepted: readonly number[];
   readonly rejected: readonly number[];
 }

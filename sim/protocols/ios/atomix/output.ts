@@ -6,7 +6,7 @@ import type { CrossShardFacts, FactSegment } from './facts.js';
 import { isCrossShard } from './facts.js';
 import type { AtomixEffect, AtomixMsg, AtomixSizes, ProofRef } from './messages.js';
 import type { AtomixBook, AtomixObserver } from './observer.js';
-import { IntervalSet, countOf, normalize } from './ranges.js';
+import { IntervalSet, countOf, intersectSorted, normalize } from './ranges.js';
 
 /**
  * The output-shard side of Atomix (OmniLedger §IV-D step 3, unlock to commit; IOS whitepaper steps 3–4).
@@ -75,12 +75,18 @@ export class AtomixOutputShard {
   /** Verify the proofs (one aggregate signature check each), queue what they justify. */
   onUnlockCommit(_now: Micros, msg: Extract<AtomixMsg, { type: 'unlockCommit' }>): AtomixEffect[] {
     const out: AtomixEffect[] = [{ kind: 'cpu', us: this.cfg.cpu.verifyUs * msg.proofs.length }];
-    const accepted = new Map<number, IntervalSet>();
+    // Per input shard, what its quorum proofs accept: the one proof itself (its ranges are normalised:
+    // sorted and disjoint), or the union of several as a set.
+    const accepted = new Map<number, Accepted>();
     for (const p of msg.proofs) {
       if (p.signers < quorumOf(p.members)) continue;
-      let set = accepted.get(p.shard);
-      if (!set) accepted.set(p.shard, (set = new IntervalSet()));
-      set.addRanges(p.accepted);
+      const had = accepted.get(p.shard);
+      if (had === undefined) accepted.set(p.shard, p);
+      else {
+        const set = had instanceof IntervalSet ? had : IntervalSet.of(had.accepted);
+        set.addRanges(p.accepted);
+        accepted.set(p.shard, set);
+      }
     }
     const valid: number[] = [];
     const r = msg.txs.ranges;
@@ -160,24 +166,33 @@ export class AtomixOutputShard {
   }
 
   /** Appends to `out` the ids of seg that this shard outputs and that every input shard's proofs accept. */
-  private justifyInto(seg: FactSegment, accepted: ReadonlyMap<number, IntervalSet>, out: number[]): void {
+  private justifyInto(seg: FactSegment, accepted: ReadonlyMap<number, Accepted>, out: number[]): void {
     if (!isCrossShard(seg) || !seg.outputShards.includes(this.shard)) return;
     const ins = seg.inputShards;
     if (ins.length === 1) {
       // One input shard (the common case): its acceptances, straight into `out`.
-      accepted.get(ins[0]!)?.intersect(seg.start, seg.end, out);
+      const a = accepted.get(ins[0]!);
+      if (a) intersectAccepted(a, seg.start, seg.end, out);
       return;
     }
     let ok = [seg.start, seg.end];
     for (const s of ins) {
-      const set = accepted.get(s);
-      if (!set) return;
+      const a = accepted.get(s);
+      if (!a) return;
       const next: number[] = [];
-      for (let j = 0; j < ok.length; j += 2) set.intersect(ok[j]!, ok[j + 1]!, next);
+      for (let j = 0; j < ok.length; j += 2) intersectAccepted(a, ok[j]!, ok[j + 1]!, next);
       ok = next;
     }
     for (const x of ok) out.push(x);
   }
+}
+
+/** An input shard's acceptances in one unlock-to-commit: its one proof, or the union of its several. */
+type Accepted = ProofRef | IntervalSet;
+
+function intersectAccepted(a: Accepted, s: number, e: number, out: number[]): void {
+  if (a instanceof IntervalSet) a.intersect(s, e, out);
+  else intersectSorted(a.accepted, s, e, out);
 }
 
 /**

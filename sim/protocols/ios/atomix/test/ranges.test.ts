@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RngRoot } from '../../../../kernel/rng.js';
 import { SegmentTable } from '../facts.js';
-import { IntervalSet, RangeMap, normalize, subtractSorted } from '../ranges.js';
+import { IntervalSet, RangeMap, intersectSorted, normalize, subtractSorted } from '../ranges.js';
 
 /** The ranges of a boolean array, for comparison with the naive model. */
 function rangesOf(bits: boolean[]): number[] {
@@ -79,6 +79,23 @@ describe('normalize', () => {
       expect(normalize(ranges)).toEqual(rangesOf(bits));
     }
     expect(inOrder).toBeGreaterThan(200);
+  });
+});
+
+describe('intersectSorted', () => {
+  it('gives what an IntervalSet of the ranges gives, over random sorted lists and queries', () => {
+    const rng = new RngRoot(17).stream('intersect-sorted');
+    for (let trial = 0; trial < 2000; trial++) {
+      const set = new IntervalSet();
+      for (let k = rng.int(10); k > 0; k--) {
+        const a = rng.int(100);
+        set.add(a, Math.min(100, a + 1 + rng.int(12)));
+      }
+      const ranges = set.toRanges();
+      const s = rng.int(110);
+      const e = s + rng.int(40) - 5; // sometimes empty or inverted
+      expect(intersectSorted(ranges, s, e, [9])).toEqual(set.intersect(s, e, [9]));
+    }
   });
 });
 
