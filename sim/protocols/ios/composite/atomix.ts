@@ -30,8 +30,12 @@ export class BookFacts implements CrossShardFacts {
     const piece = (this.pieces[this.depth] ??= { start: 0, end: 0, inputShards: [], outputShards: [], invalidEnd: 0, doubleSpendEnd: 0, victimDelta: null, valuePerInput: 1 });
     this.depth++;
     try {
-      book.forEachSegmentPart({ ranges: [a0, b0], count: b0 - a0 }, (seg, a, b) => {
+      // The book's segments walked here, not through forEachSegmentPart: no range object and no closure
+      // per call (this runs at every Atomix step of every segment).
+      let seg = book.segmentIndexOf(a0);
+      for (let a = a0; a < b0; seg++) {
         const s0 = book.startOf(seg);
+        const b = Math.min(b0, book.endOf(seg));
         const invalidEnd = s0 + book.invalidCountOf(seg);
         const dsEnd = invalidEnd + book.doubleSpendCountOf(seg);
         const route = book.routeOf(seg);
@@ -42,7 +46,8 @@ export class BookFacts implements CrossShardFacts {
         piece.invalidEnd = Math.min(b, Math.max(a, invalidEnd));
         piece.doubleSpendEnd = Math.min(b, Math.max(a, dsEnd));
         fn(piece);
-      });
+        a = b;
+      }
     } finally {
       this.depth--;
     }
