@@ -161,18 +161,23 @@ export class MetricsCollector {
   abort(txs: TxSet, atUs: number): void {
     this.checkOpen();
     const b = this.bucketOf(atUs);
-    let aborted = 0;
-    this.book.forEachSegmentPart(txs, (seg, s, e) => {
-      this.inv.checked += e - s;
-      const added = this.abortedIds.add(s, e);
-      if (added === 0) return;
-      if (this.finalizedIds.size > 0) this.inv.finalAndAborted += Math.min(added, this.finalizedIds.overlap(s, e));
-      aborted += added;
-      if (this.trackCross && this.book.isCross(seg)) this.totals.crossAborted += added;
-    });
+    this.abortedNow = 0;
+    this.book.forEachSegmentPart(txs, this.onAbortPart);
+    const aborted = this.abortedNow;
     if (aborted > 0) this.abortedBy.add(b, aborted);
     this.totals.aborted += aborted;
   }
+
+  /** Ids an `abort` call has counted so far (a field, so the part callback is bound once, like commitPart's). */
+  private abortedNow = 0;
+  private readonly onAbortPart = (seg: number, s: number, e: number): void => {
+    this.inv.checked += e - s;
+    const added = this.abortedIds.add(s, e);
+    if (added === 0) return;
+    if (this.finalizedIds.size > 0) this.inv.finalAndAborted += Math.min(added, this.finalizedIds.overlap(s, e));
+    this.abortedNow += added;
+    if (this.trackCross && this.book.isCross(seg)) this.totals.crossAborted += added;
+  };
 
   /** `node` proposed a block (the decentralisation measures count block production). */
   blockProduced(node: NodeId): void {
