@@ -438,18 +438,36 @@ export function intersectSorted(ranges: readonly number[], s: number, e: number,
 
 /** Sorted, merged copy of flat ranges (TxSets built by others need not be sorted). */
 export function normalize(ranges: readonly number[]): number[] {
-  // Ranges in order of their starts (nearly every caller builds them in id order) merge in one pass;
-  // the first one out of order sends the whole list through a set. Empty ranges are dropped, as add does.
+  // Ranges in order of their starts (most callers build them in id order) merge in one pass. A list out
+  // of order (a block's records, queued oldest first) is put in order of starts first: a native sort, where
+  // inserting each range into a set shifted a chunk of it per range.
   const out: number[] = [];
   for (let i = 0; i < ranges.length; i += 2) {
-    const a = ranges[i]!;
-    const b = ranges[i + 1]!;
-    if (a >= b) continue;
-    const n = out.length;
-    if (n === 0 || a > out[n - 1]!) out.push(a, b);
-    else if (a >= out[n - 2]!) {
-      if (b > out[n - 1]!) out[n - 1] = b;
-    } else return IntervalSet.of(ranges).toRanges();
+    if (!mergeInto(out, ranges[i]!, ranges[i + 1]!)) return normalizeUnsorted(ranges);
   }
   return out;
+}
+
+/** normalize for a list out of order: the ranges by start, then the same merging pass. */
+function normalizeUnsorted(ranges: readonly number[]): number[] {
+  const order = new Array<number>(ranges.length >> 1);
+  for (let k = 0; k < order.length; k++) order[k] = 2 * k;
+  order.sort((x, y) => ranges[x]! - ranges[y]!);
+  const out: number[] = [];
+  for (const i of order) mergeInto(out, ranges[i]!, ranges[i + 1]!);
+  return out;
+}
+
+/**
+ * Appends [a, b) to sorted, merged `out`, merging it with the last range if they touch; empty ranges are
+ * dropped, as IntervalSet.add does. False (and nothing done) when a starts before the last range.
+ */
+function mergeInto(out: number[], a: number, b: number): boolean {
+  if (a >= b) return true;
+  const n = out.length;
+  if (n === 0 || a > out[n - 1]!) out.push(a, b);
+  else if (a >= out[n - 2]!) {
+    if (b > out[n - 1]!) out[n - 1] = b;
+  } else return false;
+  return true;
 }
