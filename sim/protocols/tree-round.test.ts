@@ -146,6 +146,31 @@ describe('bft with fidelity round', () => {
     expect(round.events).toBeLessThan(msg.events / 2);
   });
 
+  it("a slow leader's rounds fail: its members vote it out when they do at message level", () => {
+    // Node 0, view 0's leader, uploads at 1% of its region's rate: its Announcements reach the members late,
+    // its rounds miss their windows, and the members' view-change clocks run from what last reached each
+    // of them. Counting every computed half-round from the leader's start instead (stop 11) voted 7.5 s early.
+    const slow = (fidelity: 'message' | 'round'): Scenario =>
+      ScenarioSchema.parse({
+        ...committee(fidelity),
+        durationSeconds: 120,
+        network: { latencyModel: 'constant', slowNodes: [{ nodes: [0], bandwidthFactor: 0.01 }] },
+        protocol: { ...committee(fidelity).protocol, viewChangeTimeoutMs: 30_000 },
+      });
+    const events = (s: Scenario) => {
+      const out: { type: string; t: number }[] = [];
+      for (const e of runScenario(s, { traceLevel: 'summary' }).trace.events()) if (e.type === 'view.change' || e.type === 'block.commit') out.push({ type: e.type, t: e.t });
+      return out;
+    };
+    const msg = events(slow('message'));
+    const round = events(slow('round'));
+    const change = msg.findIndex((e) => e.type === 'view.change');
+    expect(change).toBeGreaterThan(0); // a block under the slow leader, then the view change
+    expect(msg.length).toBeGreaterThan(change + 3); // and blocks under the next leader
+    expect(round.map((e) => e.type)).toEqual(msg.map((e) => e.type));
+    round.forEach((e, i) => expect(Math.abs(e.t - msg[i]!.t)).toBeLessThan(100_000));
+  });
+
   it('a crashed leaf costs its parent its window, at both levels alike, and is missing from every signature', () => {
     // Node 84 is a leaf of view 0's tree (positions 21–84 are leaves of the 4-ary tree of 85).
     const msg = commits(committee('message', [84]));

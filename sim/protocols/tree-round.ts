@@ -69,6 +69,12 @@ export interface TreeRoundResult {
   readonly signers: number;
   /** 1 for each position whose part is in the root's aggregate (the root included). */
   readonly joined: Uint8Array;
+  /**
+   * When each position received the down message (−1: never: not sent it, lost, or down). A member's
+   * view-change clock reads its own entry (bft/core.ts sawComputedRound), as at message level it restarts
+   * when the Announcement or Challenge reaches it.
+   */
+  readonly arrivals: Float64Array;
 }
 
 export interface TreeCastSpec {
@@ -162,7 +168,7 @@ export function computeTreeRound(spec: TreeRoundSpec, startUs: Micros, port: Tre
   const joined = new Uint8Array(n);
   joined[0] = 1;
   for (let p = 1; p < n; p++) joined[p] = joinedBelow[p] === 1 && joined[Math.floor((p - 1) / b)] === 1 ? 1 : 0;
-  return { atUs: Math.ceil(rootAt), signers: signers[0]!, joined };
+  return { atUs: Math.ceil(rootAt), signers: signers[0]!, joined, arrivals: arrive };
 }
 
 /** The root's message relayed down the tree from `startUs`: who gets it, from whom, when. */

@@ -147,7 +147,6 @@ export abstract class ReplicaCore implements CosiRoot {
     const block = this.inflight!.block;
     this.proposer.lastLeaderMsgUs = this.now;
     this.sawProgress();
-    this.noteComputedRound();
     this.cosi.announce({ view: this.view_, height: block.height, phase, topology }, block, out);
   }
 
@@ -160,10 +159,8 @@ export abstract class ReplicaCore implements CosiRoot {
       const a = this.validator.amend(f.block, evidence);
       f.block = { ...f.block, meta: a.meta };
       out.push({ kind: 'cpu', us: Math.ceil(a.cpuUs) });
-      this.noteComputedRound();
       return this.cosi.challenge(out, evidence);
     }
-    this.noteComputedRound();
     this.cosi.challenge(out);
   }
 
@@ -276,21 +273,25 @@ export abstract class ReplicaCore implements CosiRoot {
 
   // ---- helpers ----
 
-  /** Round fidelity: the members learn of this half-round through the shared Committee (tree.ts lastRound). */
-  protected noteComputedRound(): void {
-    if (this.params.fidelity !== 'round') return;
-    this.committee.lastRound.view = this.view_;
-    this.committee.lastRound.atUs = this.now;
-  }
-
   /**
-   * Round fidelity: a member counts the leader's latest computed half-round as the Announcement or Challenge
-   * it would have received (under the same conditions as onAnnounce: not a view it promised to leave).
+   * Round fidelity: a member counts the Announcements and Challenges of the leader's computed half-rounds
+   * (tree.ts computedRounds) as received when they would have reached it (the rounds' `arrivals` at its
+   * position, up to now), under the same conditions as onAnnounce: not a view it promised to leave. Until
+   * stop 12 every member counted the leader's latest half-round from its start, also the members it never
+   * reached: after a failed tree round the star retry, which reached ~60 of 625 members at paper scale,
+   * restarted every clock, and view changes came ~15 s later than at message level (bft/README "Fidelity").
    */
   protected sawComputedRound(): void {
-    const r = this.committee.lastRound;
-    if (this.params.fidelity !== 'round' || r.view !== this.view_ || r.view < this.watch.promised) return;
-    if (r.atUs + this.viewTimeoutUs > this.watch.deadlineUs) this.watch.sawProgress(this.view_, r.atUs);
+    if (this.params.fidelity !== 'round' || this.view_ < this.watch.promised) return;
+    const pos = this.committee.positionOf(this.self, this.view_);
+    if (pos < 0) return;
+    let last = -1;
+    for (const r of this.committee.computedRounds) {
+      if (r.view !== this.view_ || !r.spec.result) continue;
+      const at = r.spec.result.arrivals[pos]!;
+      if (at >= 0 && at <= this.now && at > last) last = at;
+    }
+    if (last >= 0 && last + this.viewTimeoutUs > this.watch.deadlineUs) this.watch.sawProgress(this.view_, last);
   }
 
   /** The leader showed life: reset the view-change deadline (the single timer re-arms itself lazily). */

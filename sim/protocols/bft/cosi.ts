@@ -192,6 +192,7 @@ export class CosiNode {
       result: null,
     };
     this.computed = { key, step: 'commitments', spec, evidence, joined: null };
+    c.noteComputedRound(key.view, spec);
     out.push({ kind: 'treeRound', spec, timer: { kind: 'cosiRound', round: key, step: 'commitments' } });
   }
 
@@ -235,6 +236,7 @@ export class CosiNode {
       result: null,
     };
     this.computed = { key: r.key, step: 'responses', spec, evidence: null, joined: r.joined };
+    this.committee.noteComputedRound(r.key.view, spec);
     out.push({ kind: 'treeRound', spec, timer: { kind: 'cosiRound', round: r.key, step: 'responses' } });
   }
 

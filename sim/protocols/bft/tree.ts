@@ -1,5 +1,12 @@
+import type { TreeRoundSpec } from '../tree-round.js';
 import type { NodeId } from '../types.js';
 import type { Topology } from './messages.js';
+
+/**
+ * Computed half-rounds a committee keeps for its members' view-change clocks: a block has four, so eight
+ * cover the last two blocks, or a failed tree round, its star retry and what came before.
+ */
+const RECENT_ROUNDS = 8;
 
 /**
  * CoSi communication graphs (Syta et al., S&P 2016 §IV; ByzCoin §3). Members are laid out in
@@ -71,11 +78,12 @@ export class Committee {
   readonly tree: CosiGraph;
   readonly star: CosiGraph;
   /**
-   * Round fidelity (tree-round.ts): the view and start time of the leader's latest computed half-round. The
-   * members do not receive its Announcement or Challenge, which at message level tell them the leader is
-   * alive; their view-change timers read this instead. Shared by the members through CommitteeCache.
+   * Round fidelity (tree-round.ts): the leader's latest computed half-rounds (the last RECENT_ROUNDS) with
+   * their views. The members do not receive their Announcements and Challenges, which at message level tell
+   * them the leader is alive; their view-change timers read when each would have arrived (the result's
+   * `arrivals`, at their own position) instead. Shared by the members through CommitteeCache.
    */
-  readonly lastRound = { view: -1, atUs: -1 };
+  readonly computedRounds: { readonly view: number; readonly spec: TreeRoundSpec }[] = [];
   /** Position of each node id in `members` (−1 for others): a dense array, this is on every message's path. */
   private readonly indexOf: Int32Array;
 
@@ -96,6 +104,12 @@ export class Committee {
 
   graph(topology: Topology): CosiGraph {
     return topology === 'tree' ? this.tree : this.star;
+  }
+
+  /** Round fidelity: the leader computed a half-round (its `spec.result` is filled when the host runs it). */
+  noteComputedRound(view: number, spec: TreeRoundSpec): void {
+    this.computedRounds.push({ view, spec });
+    if (this.computedRounds.length > RECENT_ROUNDS) this.computedRounds.shift();
   }
 
   leaderOf(view: number): NodeId {
