@@ -3,7 +3,7 @@ import type { Micros } from '../../../kernel/time.js';
 import type { NodeId, TxSet } from '../../types.js';
 import { txSetOf } from '../../types.js';
 import type { CrossShardFacts, FactSegment } from './facts.js';
-import { forEachCoinRun, isCrossShard } from './facts.js';
+import { forEachAlwaysRejected, forEachCoinRun, isCrossShard } from './facts.js';
 import type { AtomixEffect, AtomixMsg, AtomixSizes, ProofRef } from './messages.js';
 import type { AtomixBook, AtomixObserver } from './observer.js';
 import { IntervalSet, RangeMap, countOf, normalize } from './ranges.js';
@@ -216,21 +216,12 @@ export class AtomixInputShard {
   }
 
   /**
-   * Decides ids [x, y) of seg, undecided and not tombstoned: what forEachAlwaysRejected names is rejected,
-   * then each coin run of forEachCoinRun is locked where its coins are free, in id order (both written out
-   * here, in the same order: this runs for every segment of every block).
+   * Decides ids [x, y) of seg, undecided and not tombstoned: what facts.ts names always rejected is rejected,
+   * then each coin run is locked where its coins are free, in id order.
    */
   private decideOpen(seg: FactSegment, x: number, y: number, d: Decisions, newlyLocked: number[], newlyRejected: number[]): void {
-    const i1 = Math.min(y, seg.invalidEnd);
-    if (x < i1) this.reject(x, i1, d, newlyRejected);
-    const ds0 = Math.max(x, seg.invalidEnd);
-    const ds1 = Math.min(y, seg.doubleSpendEnd);
-    if (ds0 < ds1) {
-      if (seg.victimDelta === null) this.reject(ds0, ds1, d, newlyRejected);
-      else this.lockRun(seg, ds0, ds1, seg.victimDelta, d, newlyLocked, newlyRejected);
-    }
-    const v0 = Math.max(x, seg.doubleSpendEnd);
-    if (v0 < y) this.lockRun(seg, v0, y, 0, d, newlyLocked, newlyRejected);
+    forEachAlwaysRejected(seg, x, y, (a, b) => this.reject(a, b, d, newlyRejected));
+    forEachCoinRun(seg, x, y, (s, e, delta) => this.lockRun(seg, s, e, delta, d, newlyLocked, newlyRejected));
   }
 
   /**
