@@ -515,6 +515,8 @@ export class IosNode implements ProtocolNode<L, L> {
     this.moving = { epoch, move, total };
     this.stats.moves++;
     this.world.departed[move.fromShard]!.add(this.self);
+    const old = this.pob.get(move.fromShard);
+    if (old instanceof BelievableNode) old.leave();
     const server = this.bootstrapServer(epoch, move);
     const msg: TeMsg = { type: 'stateRequest', epoch, toShard: move.toShard };
     out.push({ kind: 'send', to: server, msg: wrap('transepoch', epoch, move.toShard, msg), sizeBytes: TeSizes.stateRequest });
