@@ -10,7 +10,7 @@ const bench = (...args: string[]) =>
 const MB = 2 ** 20;
 
 describe('bench --ios-scale: the V8 heap limit of each size child', () => {
-  it('is --ios-scale-heap-mb (default 1,400 MB) plus the young generation, and Node’s default with 0', () => {
+  it('is --ios-scale-heap-mb (default 1,400 MB) plus the young generation of --ios-scale-semi-space-mb (default 64), and Node’s defaults with 0', () => {
     const limitOf = (...args: string[]) => {
       const out = bench(...args);
       expect(out.status, out.stderr).toBe(0);
@@ -21,12 +21,17 @@ describe('bench --ios-scale: the V8 heap limit of each size child', () => {
     const capped = limitOf();
     const small = limitOf('--ios-scale-heap-mb', '600');
     const node = limitOf('--ios-scale-heap-mb', '0');
-    // heap_size_limit = old space + the young generation (tens of MB).
-    expect(capped / MB).toBeGreaterThanOrEqual(1400);
-    expect(capped / MB).toBeLessThan(1400 + 200);
-    expect(small / MB).toBeGreaterThanOrEqual(600);
-    expect(small / MB).toBeLessThan(600 + 200);
+    const nodeYoung = limitOf('--ios-scale-semi-space-mb', '0');
+    const semi32 = limitOf('--ios-scale-semi-space-mb', '32');
+    // heap_size_limit = old space + the young generation: three semi-spaces' worth (64 MB by default here).
+    expect(capped / MB).toBeGreaterThanOrEqual(1400 + 3 * 64);
+    expect(capped / MB).toBeLessThan(1400 + 3 * 64 + 100);
+    expect(small / MB).toBeGreaterThanOrEqual(600 + 3 * 64);
+    expect(small / MB).toBeLessThan(600 + 3 * 64 + 100);
     expect(node).not.toBe(capped);
+    // The semi-space flag moves only the young generation: 3 × (64 − 32) MB, and more against Node's 16 MB.
+    expect((capped - semi32) / MB).toBe(3 * 32);
+    expect((capped - nodeYoung) / MB).toBeGreaterThan(3 * 32);
   }, 120_000);
 
   it('refuses a heap limit that is not a whole number of MB: exit 2, naming the flag', () => {
@@ -34,6 +39,9 @@ describe('bench --ios-scale: the V8 heap limit of each size child', () => {
       const out = bench('--ios-scale-heap-mb', bad);
       expect(out.status).toBe(2);
       expect(out.stderr).toMatch(/--ios-scale-heap-mb: expected a whole number of MB/);
+      const semi = bench('--ios-scale-semi-space-mb', bad);
+      expect(semi.status).toBe(2);
+      expect(semi.stderr).toMatch(/--ios-scale-semi-space-mb: expected a whole number of MB/);
     }
   }, 60_000);
 });

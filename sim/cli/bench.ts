@@ -14,6 +14,15 @@ import { runScenario } from '../run/runner.js';
  */
 const IOS_SCALE_HEAP_MB = 1400;
 
+/**
+ * The young generation's semi-space limit the --ios-scale children run with by default (--max-semi-space-size,
+ * MB). The IOS model allocates short-lived objects at ~1 GB per simulated minute at paper scale, and many live
+ * for seconds (a lock request's pieces, messages in flight): with V8's 16 MB semi-spaces they are copied by
+ * ~1,200 scavenges per half hour. 64 MB took the hour's wall time to 0.95x and its CPU to 0.94x side by side,
+ * for ~100 MB more peak RSS (README "IOS at paper scale"). The CLI's launcher sets the same (main.ts).
+ */
+const IOS_SCALE_SEMI_SPACE_MB = 64;
+
 interface BenchArgs {
   events: number;
   pending: number;
@@ -27,6 +36,7 @@ interface BenchArgs {
   iosScaleSizes: number[];
   iosScaleBatchMs: number | undefined;
   iosScaleHeapMb: number;
+  iosScaleSemiSpaceMb: number;
   iosScaleChild: number | undefined;
 }
 
@@ -70,6 +80,11 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
         default: IOS_SCALE_HEAP_MB,
         describe: "V8 old-space limit for each --ios-scale child (--max-old-space-size), MB; 0: Node's default",
       })
+      .option('ios-scale-semi-space-mb', {
+        type: 'number',
+        default: IOS_SCALE_SEMI_SPACE_MB,
+        describe: "V8 young-generation semi-space limit for each --ios-scale child (--max-semi-space-size), MB; 0: Node's default",
+      })
       .option('ios-scale-child', { type: 'number', hidden: true, describe: 'internal: run one --ios-scale size and print JSON' })
       // A string (not a throw) makes yargs report a usage error: exit 2 without a stack.
       .check((a) => {
@@ -80,11 +95,13 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
         if (ms !== undefined && !(ms > 0)) return '--ios-scale-batch-ms: expected a positive number of milliseconds';
         const heap = a['ios-scale-heap-mb'] as number;
         if (!Number.isInteger(heap) || heap < 0) return `--ios-scale-heap-mb: expected a whole number of MB (0: Node's default), got ${heap}`;
+        const semi = a['ios-scale-semi-space-mb'] as number;
+        if (!Number.isInteger(semi) || semi < 0) return `--ios-scale-semi-space-mb: expected a whole number of MB (0: Node's default), got ${semi}`;
         return true;
       }) as never,
   handler: (argv) => {
     if (argv.iosScaleChild !== undefined) return iosScaleChild(argv.iosScaleChild, argv.iosScaleSeconds, argv.iosScaleBatchMs);
-    if (argv.iosScale) return iosScaleBench(argv.iosScaleSizes, argv.iosScaleSeconds, argv.iosScaleBatchMs, argv.iosScaleHeapMb, argv.json);
+    if (argv.iosScale) return iosScaleBench(argv.iosScaleSizes, argv.iosScaleSeconds, argv.iosScaleBatchMs, argv.iosScaleHeapMb, argv.iosScaleSemiSpaceMb, argv.json);
     if (argv.workload) return workloadBench(argv.workloadSeconds, argv.json);
     const out: Record<string, unknown> = {};
     // Warm-up so both sides run optimised code.
@@ -157,15 +174,17 @@ function iosScaleChild(nodes: number, seconds: number, batchIntervalMs: number |
 /**
  * The IOS growth benchmark (sim/bench/ios-scale.ts): each size in a child process of its own, so that its
  * peak RSS (process.resourceUsage().maxRSS) is its own; sizes run one after the other. A child gets
- * `--max-old-space-size=heapMb` unless heapMb is 0 (or the parent was started with its own limit).
+ * `--max-old-space-size=heapMb` unless heapMb is 0 (or the parent was started with its own limit), and the same
+ * for `--max-semi-space-size=semiMb`.
  */
-function iosScaleBench(sizes: number[], seconds: number, batchIntervalMs: number | undefined, heapMb: number, json: boolean): void {
+function iosScaleBench(sizes: number[], seconds: number, batchIntervalMs: number | undefined, heapMb: number, semiMb: number, json: boolean): void {
   const results: IosScaleResult[] = [];
   if (!json) {
     process.stdout.write(
       `IOS growth: 625 nodes and 6,250 offered tx/s per shard, ${seconds} simulated s per size, one process each\n` +
         `target (ios-paper-scale): 10,000 nodes, 3,600 s in <= 60 s wall = ${TARGET_WALL_PER_SIM_SECOND.toFixed(4)} s wall per simulated s, <= 2 GB\n` +
-        `V8 old-space limit per process: ${heapMb > 0 ? `${heapMb} MB (--ios-scale-heap-mb)` : "Node's default"}\n` +
+        `V8 old-space limit per process: ${heapMb > 0 ? `${heapMb} MB (--ios-scale-heap-mb)` : "Node's default"}, ` +
+        `semi-space limit: ${semiMb > 0 ? `${semiMb} MB (--ios-scale-semi-space-mb)` : "Node's default"}\n` +
         `${'nodes'.padStart(6)} ${'shards'.padStart(6)} ${'tx/s'.padStart(7)} ${'wall s'.padStart(8)} ${'events'.padStart(11)} ${'events/s'.padStart(9)} ` +
         `${'ev/sim-s/shard'.padStart(14)} ${'wall/sim-s'.padStart(10)} ${'x target'.padStart(8)} ${'final tx'.padStart(10)} ${'peak RSS'.padStart(9)}\n`,
     );
@@ -173,8 +192,10 @@ function iosScaleBench(sizes: number[], seconds: number, batchIntervalMs: number
   for (const nodes of sizes) {
     const args = [process.argv[1]!, 'bench', '--ios-scale-child', String(nodes), '--ios-scale-seconds', String(seconds)];
     if (batchIntervalMs !== undefined) args.push('--ios-scale-batch-ms', String(batchIntervalMs));
-    const ownLimit = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)].some((a) => a.startsWith('--max-old-space-size'));
-    const heapArgs = heapMb > 0 && !ownLimit ? [`--max-old-space-size=${heapMb}`] : [];
+    const parentFlags = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)];
+    const own = (flag: string) => parentFlags.some((a) => a.startsWith(flag));
+    const heapArgs = heapMb > 0 && !own('--max-old-space-size') ? [`--max-old-space-size=${heapMb}`] : [];
+    if (semiMb > 0 && !own('--max-semi-space-size')) heapArgs.push(`--max-semi-space-size=${semiMb}`);
     const child = spawnSync(process.execPath, [...process.execArgv, ...heapArgs, ...args], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
     if (child.status !== 0) throw new Error(`ios-scale: the run at ${nodes} nodes failed (exit ${child.status ?? child.signal})`);
     const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as IosScaleResult;
