@@ -44,7 +44,7 @@ function storageOf(world: IosWorld): StorageFacts {
 }
 
 /**
- * Where a client batch goes: its input shard's PoB entry (ShardLeagues.entryNode's rule: a live believable
+ * Where a client batch goes: its input shard's PoB entry (ShardLeagues.entryNode: a live believable
  * validator by a keyed hash of the batch's first id, or the normal leader in one-league mode), leaving out
  * believable validators that have moved to another shard. A cross-shard batch: the same rule for its first
  * input shard; that node drives it through Atomix (−1 only without a book).
@@ -60,13 +60,5 @@ export function entryNode(world: IosWorld, txs: TxSet, now: Micros): NodeId {
   }
   const leagues = world.leagues[shard];
   if (!leagues) return -1;
-  const lead = leagues.leaderNode();
-  if (!lead) return -1;
-  if (leagues.plan.mode === 'one-league' || lead.mode === 'one-league') return lead.self;
-  const gone = world.departed[shard]!;
-  const live = lead.liveBelievable(now).filter((b) => !gone.has(b));
-  if (live.length === 0) return lead.self;
-  const first = txs.ranges[0] ?? 0;
-  const u = leagues.ctx.keyed(`pob:entry:${leagues.ctx.epoch}:${shard}:${first}`);
-  return live[Math.min(live.length - 1, Math.floor(u * live.length))]!;
+  return leagues.entryNode(txs, now, world.departed[shard]);
 }

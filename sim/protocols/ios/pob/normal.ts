@@ -143,14 +143,16 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
   }
 
   /** Believable validators this member counts as live at `now`: in the league, heard within the timeout. */
-  liveBelievable(now: Micros): NodeId[] {
+  liveBelievable(now: Micros, except?: ReadonlySet<NodeId>): NodeId[] {
     const out: NodeId[] = [];
     for (const b of this.league) {
+      if (except?.has(b)) continue;
       const heard = Math.max(this.lastHeard.get(b) ?? this.startedUs, this.leaderSinceUs);
       if (now - heard < this.ctx.livenessTimeoutUs) out.push(b);
     }
     return out.sort((a, b) => a - b);
   }
+
 
   step(now: Micros, input: Input<PobMsg, PobTimer>): readonly Effect<PobMsg, PobTimer>[] {
     const out: Out = [];
