@@ -41,8 +41,49 @@ export function wrap<X>(layer: Layer, epoch: number, shard: number, inner: X): L
 }
 
 /**
- * Wrap a sub-machine's effects for the host: messages and timers get the layer envelope; `local` notes
- * are handed to `onLocal` (the composite's handler) and removed; everything else passes through.
+ * Wrap one of a sub-machine's effects for the host into `out`: messages and timers get the layer envelope;
+ * a `local` note is not pushed but returned, for the composite's handler; everything else passes through.
+ * Returns undefined for every other effect. (One function per effect, not a callback per call: the
+ * composite steps a sub-machine for every input, millions of times an hour.)
+ */
+export function wrapEffect<M, T>(layer: Layer, epoch: number, shard: number, e: Effect<M, T>, out: Effect<Layered<unknown>, Layered<unknown>>[]): unknown {
+  switch (e.kind) {
+    case 'send':
+      out.push({ kind: 'send', to: e.to, sizeBytes: e.sizeBytes, msg: wrap(layer, epoch, shard, e.msg) });
+      break;
+    case 'multicast':
+      out.push({ kind: 'multicast', to: e.to, sizeBytes: e.sizeBytes, msg: wrap(layer, epoch, shard, e.msg) });
+      break;
+    case 'gossip':
+      out.push({ ...e, msg: wrap(layer, epoch, shard, e.msg) });
+      break;
+    case 'timer':
+      out.push(
+        e.fromUploadDone
+          ? { kind: 'timer', afterUs: e.afterUs, timer: wrap(layer, epoch, shard, e.timer), fromUploadDone: true }
+          : { kind: 'timer', afterUs: e.afterUs, timer: wrap(layer, epoch, shard, e.timer) },
+      );
+      break;
+    case 'treeRound':
+      out.push({ kind: 'treeRound', spec: e.spec, timer: wrap(layer, epoch, shard, e.timer) });
+      break;
+    case 'treeCast':
+      out.push({ kind: 'treeCast', spec: e.spec, sizeBytes: e.sizeBytes, msg: wrap(layer, epoch, shard, e.msg) });
+      break;
+    case 'announce':
+      out.push({ kind: 'announce', to: e.to, sizeBytes: e.sizeBytes, arrivals: e.arrivals, msg: wrap(layer, epoch, shard, e.msg) });
+      break;
+    case 'local':
+      return e.event;
+    default:
+      out.push(e);
+  }
+  return undefined;
+}
+
+/**
+ * Wrap a sub-machine's effects for the host (wrapEffect each): `local` notes are handed to `onLocal` (the
+ * composite's handler) and removed.
  */
 export function wrapEffects<M, T>(
   layer: Layer,
@@ -53,37 +94,7 @@ export function wrapEffects<M, T>(
   onLocal?: (event: unknown) => void,
 ): void {
   for (const e of effects) {
-    switch (e.kind) {
-      case 'send':
-        out.push({ kind: 'send', to: e.to, sizeBytes: e.sizeBytes, msg: wrap(layer, epoch, shard, e.msg) });
-        break;
-      case 'multicast':
-        out.push({ kind: 'multicast', to: e.to, sizeBytes: e.sizeBytes, msg: wrap(layer, epoch, shard, e.msg) });
-        break;
-      case 'gossip':
-        out.push({ ...e, msg: wrap(layer, epoch, shard, e.msg) });
-        break;
-      case 'timer':
-        out.push(
-          e.fromUploadDone
-            ? { kind: 'timer', afterUs: e.afterUs, timer: wrap(layer, epoch, shard, e.timer), fromUploadDone: true }
-            : { kind: 'timer', afterUs: e.afterUs, timer: wrap(layer, epoch, shard, e.timer) },
-        );
-        break;
-      case 'treeRound':
-        out.push({ kind: 'treeRound', spec: e.spec, timer: wrap(layer, epoch, shard, e.timer) });
-        break;
-      case 'treeCast':
-        out.push({ kind: 'treeCast', spec: e.spec, sizeBytes: e.sizeBytes, msg: wrap(layer, epoch, shard, e.msg) });
-        break;
-      case 'announce':
-        out.push({ kind: 'announce', to: e.to, sizeBytes: e.sizeBytes, arrivals: e.arrivals, msg: wrap(layer, epoch, shard, e.msg) });
-        break;
-      case 'local':
-        onLocal?.(e.event);
-        break;
-      default:
-        out.push(e);
-    }
+    const local = wrapEffect(layer, epoch, shard, e, out);
+    if (local !== undefined) onLocal?.(local);
   }
 }

@@ -3,7 +3,7 @@ import { NO_EFFECTS } from '../../types.js';
 import type { AnnounceArrivals, Effect, Input, NodeId, ProtocolNode, TxSet } from '../../types.js';
 import { EdsNode } from '../eds/index.js';
 import type { EdsLocalEvent, EdsMsg, EdsTimer } from '../eds/index.js';
-import { wrap, wrapEffects } from '../layers.js';
+import { wrap, wrapEffect, wrapEffects } from '../layers.js';
 import type { Layered } from '../layers.js';
 import { BelievableNode, MIN_NORMAL_LEAGUE, NormalNode, PobSizes } from '../pob/index.js';
 import type { PobBlockMeta, PobMsg, PobTimer } from '../pob/index.js';
@@ -152,20 +152,36 @@ export class IosNode implements ProtocolNode<L, L> {
   // ---- sub-machines ----
 
   private stepEds(now: Micros, input: Input<EdsMsg, EdsTimer>, out: Out): void {
-    const notes: EdsLocalEvent[] = [];
     const effects = this.eds.step(now, input);
-    wrapEffects('eds', this.eds.epoch, -1, effects, out, (ev) => notes.push(ev as EdsLocalEvent));
-    for (const ev of notes) if (ev.type === 'randomness') this.onRandomness(now, ev, out);
+    const epoch = this.eds.epoch; // after the step, which may begin an epoch
+    let notes: EdsLocalEvent[] | null = null;
+    for (const e of effects) {
+      const note = wrapEffect('eds', epoch, -1, e, out);
+      if (note !== undefined) (notes ??= []).push(note as EdsLocalEvent);
+    }
+    if (notes) for (const ev of notes) if (ev.type === 'randomness') this.onRandomness(now, ev, out);
     // leaderFailed: a behaviour record for PoB scores; unused in phase 1 (leagues are kept for the run).
   }
 
   private stepPob(now: Micros, shard: number, input: Input<PobMsg, PobTimer>, out: Out): void {
     const node = this.pob.get(shard);
     if (!node) return;
+    const effects = this.withoutCrossCommits(node.step(now, input));
+    const epoch = this.world.leagues[shard]!.ctx.epoch;
+    // The local notes are handled after the wrapping (their handlers do not touch `out`); no closure and no
+    // array per step unless there are notes (most inputs give none).
+    let notes: unknown[] | null = null;
+    for (const e of effects) {
+      const note = wrapEffect('pob', epoch, shard, e, out);
+      if (note !== undefined) (notes ??= []).push(note);
+    }
+    if (notes) this.onPobNotes(now, shard, node, notes, out);
+  }
+
+  private onPobNotes(now: Micros, shard: number, node: ProtocolNode<PobMsg, PobTimer>, notes: readonly unknown[], out: Out): void {
     let membership = false;
     const committed: BftCommitted[] = [];
-    const effects = this.withoutCrossCommits(node.step(now, input));
-    wrapEffects('pob', this.world.leagues[shard]!.ctx.epoch, shard, effects, out, (ev) => {
+    for (const ev of notes) {
       const t = (ev as { type?: unknown }).type;
       if (t === 'bftCommitted' && (ev as BftCommitted).leader) committed.push(ev as BftCommitted);
       // bftCommitted / bftReconfigured: a block boundary, where a lost or pending membership change is
@@ -177,7 +193,7 @@ export class IosNode implements ProtocolNode<L, L> {
         if (!r.member) this.leftCommittee(shard);
         this.world.readyBoards?.[shard]!.settle(r.height, r.members);
       }
-    });
+    }
     if (membership) {
       // Round fidelity: the request is worked out when this member next proposes (its knowledge is read off
       // the ReadyBoard then); at message level every member re-asks at every block boundary.
@@ -194,7 +210,10 @@ export class IosNode implements ProtocolNode<L, L> {
    */
   private withoutCrossCommits(effects: readonly Effect<PobMsg, PobTimer>[]): readonly Effect<PobMsg, PobTimer>[] {
     const book = this.world.book;
-    if (!book || !this.world.atomix || !effects.some((e) => e.kind === 'commit')) return effects;
+    if (!book || !this.world.atomix) return effects;
+    let commits = false;
+    for (const e of effects) if (e.kind === 'commit') commits = true;
+    if (!commits) return effects;
     const kept: Effect<PobMsg, PobTimer>[] = [];
     for (const e of effects) {
       if (e.kind !== 'commit') {
@@ -377,10 +396,8 @@ export class IosNode implements ProtocolNode<L, L> {
         this.onAtomixMessage(now, this.self, shard, e.msg, out);
         continue;
       }
-      wrapEffects('atomix', this.data.epoch, shard, [e], out, (ev) => {
-        const d = ev as AtomixDeliver;
-        if (d.type === 'atomix.deliver') this.onAtomixMessage(now, this.self, d.shard, d.msg, out);
-      });
+      const d = wrapEffect('atomix', this.data.epoch, shard, e, out) as AtomixDeliver | undefined;
+      if (d?.type === 'atomix.deliver') this.onAtomixMessage(now, this.self, d.shard, d.msg, out);
     }
   }
 
