@@ -285,10 +285,12 @@ export class ShardLeagues {
 
   /**
    * The uniform in [0, 1) that routes a batch whose first id is `first`: the run's keyed hash (sha256) of
-   * (epoch, shard, first). A cheaper keyed integer hash (kernel/mix.ts keyedUnit, keyed per epoch and shard)
-   * was tried in stop 13 and reverted: with it ios-default finalised 8–15% less over 480 s with each of
-   * seeds 1–3, and another arrangement of the same hash 20–26% less, although each spread the batches
-   * evenly. Why the routing depends on more than the draw's distribution is not yet understood.
+   * (epoch, shard, first). A cheaper keyed integer hash (kernel/mix.ts keyedUnit) was tried in stop 13: it
+   * spread batches as evenly, but ios-default seeds 1–3 then finalised 8–15% less over 480 s. The cause is
+   * not the hash: sha256 with other key prefixes did the same about half the time. Which validator holds which
+   * transactions shifts when backlogs form, and during a transition a shard whose leader proposes its whole
+   * backlog (a block too big for a CoSi round within phaseTimeoutMs) can fail round after round (README
+   * "IOS", "One stalled shard"). So the draw stays as it was, and a single realization is not a measurement.
    */
   entryDraw(first: number): number {
     return this.ctx.keyed(`pob:entry:${this.ctx.epoch}:${this.ctx.shard}:${first}`);
