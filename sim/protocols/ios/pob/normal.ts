@@ -153,7 +153,6 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     return out.sort((a, b) => a - b);
   }
 
-
   step(now: Micros, input: Input<PobMsg, PobTimer>): readonly Effect<PobMsg, PobTimer>[] {
     const out: Out = [];
     switch (input.kind) {
