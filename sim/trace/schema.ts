@@ -121,7 +121,12 @@ export interface ColumnarBody {
 export function canonicalEventLine(ev: { t: number; type: string; [k: string]: unknown }): string {
   const keys = lineKeys(ev.type);
   let s = `{"t":${ev.t},"type":${keys.type}`;
-  for (let i = 0; i < keys.fields.length; i++) s += keys.prefixes[i]! + JSON.stringify(ev[keys.fields[i]!]);
+  for (let i = 0; i < keys.fields.length; i++) {
+    const v = ev[keys.fields[i]!];
+    // A finite number or a boolean serialises as String does (ECMA-262 SerializeJSONProperty), without
+    // JSON.stringify's generic path: this runs for every field of every kept event.
+    s += keys.prefixes[i]! + ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' ? String(v) : JSON.stringify(v));
+  }
   return s + '}';
 }
 
