@@ -82,8 +82,8 @@ export function wrapEffect<M, T>(layer: Layer, epoch: number, shard: number, e: 
 }
 
 /**
- * Wrap a sub-machine's effects for the host (wrapEffect each): `local` notes are handed to `onLocal` (the
- * composite's handler) and removed.
+ * Wrap a sub-machine's effects for the host (wrapEffect each). Returns their `local` notes in order, for the
+ * composite's handler, or null when there are none (most steps): no array and no callback per step.
  */
 export function wrapEffects<M, T>(
   layer: Layer,
@@ -91,10 +91,11 @@ export function wrapEffects<M, T>(
   shard: number,
   effects: readonly Effect<M, T>[],
   out: Effect<Layered<unknown>, Layered<unknown>>[],
-  onLocal?: (event: unknown) => void,
-): void {
+): unknown[] | null {
+  let notes: unknown[] | null = null;
   for (const e of effects) {
-    const local = wrapEffect(layer, epoch, shard, e, out);
-    if (local !== undefined) onLocal?.(local);
+    const note = wrapEffect(layer, epoch, shard, e, out);
+    if (note !== undefined) (notes ??= []).push(note);
   }
+  return notes;
 }

@@ -153,12 +153,8 @@ export class IosNode implements ProtocolNode<L, L> {
 
   private stepEds(now: Micros, input: Input<EdsMsg, EdsTimer>, out: Out): void {
     const effects = this.eds.step(now, input);
-    const epoch = this.eds.epoch; // after the step, which may begin an epoch
-    let notes: EdsLocalEvent[] | null = null;
-    for (const e of effects) {
-      const note = wrapEffect('eds', epoch, -1, e, out);
-      if (note !== undefined) (notes ??= []).push(note as EdsLocalEvent);
-    }
+    // The epoch is read after the step, which may begin one.
+    const notes = wrapEffects('eds', this.eds.epoch, -1, effects, out) as EdsLocalEvent[] | null;
     if (notes) for (const ev of notes) if (ev.type === 'randomness') this.onRandomness(now, ev, out);
     // leaderFailed: a behaviour record for PoB scores; unused in phase 1 (leagues are kept for the run).
   }
@@ -167,14 +163,8 @@ export class IosNode implements ProtocolNode<L, L> {
     const node = this.pob.get(shard);
     if (!node) return;
     const effects = this.withoutCrossCommits(node.step(now, input));
-    const epoch = this.world.leagues[shard]!.ctx.epoch;
-    // The local notes are handled after the wrapping (their handlers do not touch `out`); no closure and no
-    // array per step unless there are notes (most inputs give none).
-    let notes: unknown[] | null = null;
-    for (const e of effects) {
-      const note = wrapEffect('pob', epoch, shard, e, out);
-      if (note !== undefined) (notes ??= []).push(note);
-    }
+    // The local notes are handled after the wrapping (their handlers do not touch `out`).
+    const notes = wrapEffects('pob', this.world.leagues[shard]!.ctx.epoch, shard, effects, out);
     if (notes) this.onPobNotes(now, shard, node, notes, out);
   }
 
@@ -436,7 +426,7 @@ export class IosNode implements ProtocolNode<L, L> {
       // The next election's timer first: effects after EDS's CPU work (the VRF) wait for this node's CPU,
       // and a busy CPU would start the next election late, each node by its own backlog.
       this.ownTimer(this.world.epochUs, { kind: 'nextEpoch', epoch: timer.epoch + 1 }, timer.epoch + 1, out);
-      wrapEffects('eds', timer.epoch, -1, this.eds.begin(now, timer.epoch), out, () => undefined);
+      wrapEffects('eds', timer.epoch, -1, this.eds.begin(now, timer.epoch), out);
       return;
     }
     if (timer.kind === 'boundary') {
