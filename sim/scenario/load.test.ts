@@ -64,6 +64,17 @@ describe('scenario validation names every offending path', () => {
     expect(() => parseScenario(ios(180))).not.toThrow();
   });
 
+  it('an IOS league block too small for one optimistic block is refused, naming both fields', () => {
+    // 2,000 optimistic transactions of 250 bytes need (500,000 − 200) / 250 ≥ 2,000, i.e. ≥ 500,200 bytes.
+    const ios = (maxBlockBytes: number) => ({
+      name: 't', durationSeconds: 10, nodes: 2000, shards: 4, protocol: { type: 'ios', epochSeconds: 180, league: { maxBlockBytes } },
+    });
+    const p = problems(ios(500_000));
+    expect(p.map((x) => x.path)).toEqual(['protocol.pob.optimisticBlockMaxTx']);
+    expect(p[0]!.message).toMatch(/2000 transactions .*league.maxBlockBytes 500000 holds 1999/);
+    expect(() => parseScenario(ios(500_200))).not.toThrow();
+  });
+
   it('hashes equal experiments equally, whatever the key order or seed', () => {
     const a = parseScenario({ ...minimal, seed: 1 });
     const b = parseScenario({ protocol: { type: 'bft' }, nodes: 8, durationSeconds: 10, name: 't', seed: 2 });

@@ -127,6 +127,12 @@ export const BftParams = z.strictObject({
     .positive()
     .default(20000)
     .describe('a replica suspects the leader after this much silence, ms; must exceed blockIntervalMs + phaseTimeoutMs/2'),
+  timeoutBackoff: z
+    .enum(['pbft', 'none'])
+    .default('pbft')
+    .describe(
+      "'pbft': each view in a row that decides no block doubles the next view's phase windows and view-change timeout (PBFT §4.5.2, cap 64×); 'none': every view uses phaseTimeoutMs and viewChangeTimeoutMs",
+    ),
   headerBytes: z.int().positive().default(200),
   signatureBytes: z.int().positive().default(64),
   fidelity: z
@@ -575,6 +581,16 @@ export const ScenarioSchema = z
           code: 'custom',
           path: ['protocol', 'epochSeconds'],
           message: `must exceed the TransEpoch transition: ${Math.ceil(perShard / k)} batches of k = ${k} validators, Δ = ${p.deltaMs} ms apart, take up to ${lastBatchS} s with ${s.nodes} nodes in ${s.shards} shards`,
+        });
+      }
+      // pob/shard.ts restated: the normal league merges whole optimistic blocks, so one must fit a league block.
+      const blockTxBytes = p.pob.announce === 'short-ids' ? p.pob.shortIdBytes : s.workload.txSizeBytes;
+      const leagueTxs = Math.floor((p.league.maxBlockBytes - p.league.headerBytes) / blockTxBytes);
+      if (p.pob.optimisticBlockMaxTx > leagueTxs) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['protocol', 'pob', 'optimisticBlockMaxTx'],
+          message: `an optimistic block of ${p.pob.optimisticBlockMaxTx} transactions does not fit a league block (league.maxBlockBytes ${p.league.maxBlockBytes} holds ${leagueTxs} of ${blockTxBytes} bytes); lower it or raise league.maxBlockBytes`,
         });
       }
     }

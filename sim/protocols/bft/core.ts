@@ -12,7 +12,7 @@ import { WireSizes } from './messages.js';
 import type { BftMsg, BlockRef, MsgOf, Out, Phase, RoundKey, TimerOf, Topology } from './messages.js';
 import { Proposer } from './proposer.js';
 import { Committee } from './tree.js';
-import { LeaderWatch, ViewChangeVotes } from './viewchange.js';
+import { LeaderWatch, ViewChangeVotes, backoffFactor } from './viewchange.js';
 
 /**
  * The state of a BftReplica and its ByzCoin phases (Kokoris-Kogias et al., USENIX Security 2016, §3–4):
@@ -51,6 +51,8 @@ export abstract class ReplicaCore implements CosiRoot {
   protected view_ = 0;
   /** Last decided height (0 before the first block). */
   protected height_ = 0;
+  /** The last view in which this replica saw a block decided (timeoutBackoff, viewchange.ts backoffFactor). */
+  protected decidedView = 0;
   protected inflight: InFlight | null = null;
   /** The leader gave up a block in this view and waits for the view change. */
   protected stalled = false;
@@ -69,6 +71,7 @@ export abstract class ReplicaCore implements CosiRoot {
     this.emitCommits = config.emitCommits ?? true;
     this.view_ = config.startView ?? 0;
     this.height_ = config.startHeight ?? 0;
+    this.decidedView = this.view_;
     this.self = config.self;
     this.params = config.params;
     this.cpu = config.cpu;
@@ -194,6 +197,7 @@ export abstract class ReplicaCore implements CosiRoot {
     this.inflight = null;
     this.height_ = b.height;
     this.prepared = null;
+    this.sawDecision(this.view_);
     this.stats.committed++;
     this.committed.push({ height: b.height, view: this.view_, txCount: b.txs.count, prepareSigners: f.prepareSigners, commitSigners, topology });
     if (b.reconfig) this.proposer.reconfig = null;
@@ -255,6 +259,7 @@ export abstract class ReplicaCore implements CosiRoot {
     }
     if (!fresh) return;
     this.height_ = msg.block.height;
+    this.sawDecision(msg.view);
     if (this.prepared && this.prepared.height <= this.height_) this.prepared = null;
     if (msg.block.reconfig) this.proposer.reconfig = null;
     if (this.emitLocal) out.push({ kind: 'local', event: committedEvent(this.shard, msg.block, msg.view, false) });
@@ -291,7 +296,7 @@ export abstract class ReplicaCore implements CosiRoot {
       const at = r.spec.result.arrivals[pos]!;
       if (at >= 0 && at <= this.now && at > last) last = at;
     }
-    if (last >= 0 && last + this.viewTimeoutUs > this.watch.deadlineUs) this.watch.sawProgress(this.view_, last);
+    if (last >= 0 && last + this.watch.waitUs > this.watch.deadlineUs) this.watch.sawProgress(this.view_, last);
   }
 
   /** The leader showed life: reset the view-change deadline (the single timer re-arms itself lazily). */
@@ -301,6 +306,23 @@ export abstract class ReplicaCore implements CosiRoot {
 
   protected armViewChangeTimer(afterUs: Micros, out: Out): void {
     out.push({ kind: 'timer', afterUs: Math.ceil(afterUs), timer: { kind: 'viewChange', seq: ++this.watch.seq } });
+  }
+
+  /**
+   * PBFT §4.5.2 (viewchange.ts backoffFactor): the current view's phase windows and silence allowance, set
+   * whenever the view or the last deciding view changes. With timeoutBackoff 'none' every view uses 1.
+   */
+  protected applyBackoff(): void {
+    const scale = this.params.timeoutBackoff === 'none' ? 1 : backoffFactor(this.view_, this.decidedView);
+    this.cosi.windowScale = scale;
+    this.watch.scale = scale;
+  }
+
+  /** A block was decided in `view`: from now on the timeouts are the configured ones again. */
+  protected sawDecision(view: number): void {
+    if (view <= this.decidedView) return;
+    this.decidedView = view;
+    this.applyBackoff();
   }
 
   protected topology(): Topology {

@@ -7,8 +7,18 @@ import type { BlockRef, MsgOf } from './messages.js';
  * the silence clock every replica keeps on its leader, and the votes a prospective leader collects.
  */
 
-/** Backoff cap for the view-change wait: at most 2^6 × viewChangeTimeoutMs. */
-const MAX_BACKOFF_EXP = 6;
+/** Backoff cap for the view-change wait and a view's phase windows: at most 2^6 × the configured value. */
+export const MAX_BACKOFF_EXP = 6;
+
+/**
+ * PBFT's liveness rule (Castro & Liskov, OSDI '99, §4.5.2): a replica whose view v+1 ends before it executes
+ * a new request waits 2T, not T, for view v+2, and so on, so that the timeouts eventually exceed the real
+ * delays (partial synchrony). `decidedView` is the last view in which this replica saw a block decided; view
+ * w then runs with 2^(w − decidedView − 1) times the configured timeouts (1 for decidedView + 1, capped).
+ */
+export function backoffFactor(view: number, decidedView: number): number {
+  return 2 ** Math.min(Math.max(0, view - decidedView - 1), MAX_BACKOFF_EXP);
+}
 
 /**
  * When to suspect the leader. A single timer re-arms itself lazily up to `deadlineUs` (timers are never
@@ -25,25 +35,32 @@ export class LeaderWatch {
   promised = 0;
   deadlineUs: Micros = 0;
   seq = 0;
+  /** The current view's backoffFactor (1 without backoff): its silence allowance is timeoutUs × scale. */
+  scale = 1;
 
   constructor(private readonly timeoutUs: Micros) {}
+
+  /** How long this replica waits in the current view for the leader's next sign of life. */
+  get waitUs(): Micros {
+    return this.timeoutUs * this.scale;
+  }
 
   /** The leader of `view` showed life at `now`. */
   sawProgress(view: number, now: Micros): void {
     this.target = view;
-    this.deadlineUs = now + this.timeoutUs;
+    this.deadlineUs = now + this.timeoutUs * this.scale;
   }
 
   /**
    * The deadline passed: vote for the next view (never below an earlier promise, which is then sent again),
-   * and wait for it with PBFT's doubling (timeout after the first vote, 2× after the second, …).
-   * Returns the view to vote for.
+   * and wait for it with PBFT's doubling: T × backoffFactor(target, since), where `since` is the last view
+   * that decided a block (the current view without backoff), so the first vote after a deciding view waits T,
+   * the next 2T, …. Returns the view to vote for.
    */
-  suspect(view: number, now: Micros): number {
+  suspect(view: number, now: Micros, since: number = view): number {
     this.target = Math.max(Math.max(this.target, view) + 1, this.promised);
     this.promised = Math.max(this.promised, this.target);
-    const k = this.target - view;
-    this.deadlineUs = now + this.timeoutUs * 2 ** Math.min(k - 1, MAX_BACKOFF_EXP);
+    this.deadlineUs = now + this.timeoutUs * backoffFactor(this.target, since);
     return this.target;
   }
 }

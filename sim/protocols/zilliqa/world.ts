@@ -97,8 +97,11 @@ export class ZilliqaWorld {
       maxBlockBytes: sz.blockHeaderBytes + p.microblockMaxTxs * p.txHashBytes,
       headerBytes: sz.blockHeaderBytes,
       fidelity: 'message', // tree-round.ts models trees; Zilliqa's committees are stars with gossip
+      // Zilliqa's consensus and view-change timeouts are fixed constants (constants.xml
+      // CONSENSUS_OBJECT_TIMEOUT, VIEWCHANGE_TIME), not PBFT's doubling.
+      timeoutBackoff: 'none',
     };
-    this.dsBft = { type: 'bft', ...ds, maxBlockBytes: Number.MAX_SAFE_INTEGER, headerBytes: sz.blockHeaderBytes, fidelity: 'message' };
+    this.dsBft = { type: 'bft', ...ds, maxBlockBytes: Number.MAX_SAFE_INTEGER, headerBytes: sz.blockHeaderBytes, fidelity: 'message', timeoutBackoff: 'none' };
     this.expectedShards = Math.max(1, shardCounts(p.shardSize, p.shardSizeToleranceLo, p.shardSizeToleranceHi, this.n - this.genesisCommittee.length).length);
   }
 

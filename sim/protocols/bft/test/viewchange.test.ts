@@ -104,6 +104,41 @@ describe('view change', () => {
   });
 });
 
+describe('timeout backoff (PBFT §4.5.2)', () => {
+  // A block's Announcement takes 1.5 s to reach each member (think: its bytes on a slow link); everything else
+  // takes 10 ms. The leader waits phaseTimeoutMs/2 = 1 s for commitments, so no round of view 0 or view 1
+  // can succeed with the configured windows; view 2 follows two views that decided nothing, so it runs with
+  // twice the windows (2 s) and twice the silence allowance (and its members would wait 2T before voting
+  // for view 3).
+  const slowBlocks = (_from: number, _to: number, sizeBytes: number) => (sizeBytes > 10_000 ? 1_500_000 : 10_000);
+  const run = (timeoutBackoff: 'pbft' | 'none') => {
+    const replicas = committee(16, { topology: 'star', phaseTimeoutMs: 2000, viewChangeTimeoutMs: 4000, timeoutBackoff });
+    const pump = pumpOf(replicas, { delayUs: slowBlocks });
+    // 25 kB, a slow Announcement; every member holds it, so each view's leader proposes it.
+    for (let n = 0; n < 16; n++) pump.inject(n, { kind: 'txs', txs: txSetOf([0, 100]) }, 0);
+    pump.run(120 * S);
+    return { replicas, pump };
+  };
+
+  it('a block too big for the configured windows is decided in the first view whose windows doubled', () => {
+    const { replicas, pump } = run('pbft');
+    const commits = tracesOf(pump, 'block.commit');
+    expect(commits).toHaveLength(1);
+    expect(commits[0]!.event).toMatchObject({ height: 1, view: 2, txCount: 100 });
+    expect(commitCounts(pump, 'final', 100).every((k) => k === 1)).toBe(true);
+    const changes = tracesOf(pump, 'view.change').map((c) => c.event.toView);
+    expect(changes).toEqual([1, 2]); // and no view change after the decision
+    expect(replicas.every((r) => r.view === 2 && r.height === 1)).toBe(true);
+  });
+
+  it("with timeoutBackoff 'none' the same block fails in every view", () => {
+    const { replicas, pump } = run('none');
+    expect(tracesOf(pump, 'block.commit')).toHaveLength(0);
+    expect(tracesOf(pump, 'view.change').length).toBeGreaterThanOrEqual(3);
+    expect(replicas.every((r) => r.height === 0)).toBe(true);
+  });
+});
+
 describe('view-change promise (PBFT)', () => {
   it('a replica that voted to leave view 0 no longer signs in view 0, but still follows its Decides', () => {
     const r2 = committee(4, { topology: 'star', viewChangeTimeoutMs: 1000 })[2];

@@ -236,7 +236,8 @@ export class IosNode implements ProtocolNode<L, L> {
     }
     const part = ax.inBlock[shard];
     if (part) this.emitAtomix(now, shard, ax.output[shard]!.onBlockFinal(now, part), out);
-    const taken = ax.output[shard]!.takeForBlock(this.world.leagues[shard]!.ctx.league.maxBlockBytes);
+    const league = this.world.leagues[shard]!.ctx.league;
+    const taken = ax.output[shard]!.takeForBlock(league.maxBlockBytes - league.headerBytes);
     ax.inBlock[shard] = taken;
     // The records ride in this leader's next block: their bytes (unlock records with proofs) add to its size.
     if (taken && node instanceof NormalNode) node.carryBytes(taken.sizeBytes);

@@ -82,7 +82,7 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     this.height = config.startHeight ?? 0;
     this.onLeadershipChange = config.onLeadershipChange;
     this.sizes = new PobSizes(ctx.league.headerBytes, ctx.league.signatureBytes, ctx.txSizeBytes);
-    this.source = new MergeSource(this.sizes, this.chain.finalised, (now) => this.refreshMode(now));
+    this.source = new MergeSource(this.sizes, this.chain.finalised, (now) => this.refreshMode(now), ctx.blockTxBytes);
     this.league = new Set(ctx.believable.filter((b) => !this.chain.isSlashed(b)));
     this.mode_ = ctx.mode;
     const members = config.members === undefined ? ctx.normal : config.members;

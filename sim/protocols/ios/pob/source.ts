@@ -30,6 +30,8 @@ export class MergeSource implements BlockSource {
     private readonly finalised: PartSet,
     /** Called before each take, so the owner can refresh its view of the leagues. */
     private readonly beforeTake: (now: Micros) => void = () => {},
+    /** Bytes a transaction adds to a league block (its short id or the whole transaction: PobShardContext.blockTxBytes). */
+    private readonly blockTxBytes: number = sizes.txSizeBytes,
   ) {}
 
   get size(): number {
@@ -72,18 +74,22 @@ export class MergeSource implements BlockSource {
     }
     this.beforeTake(now);
     const parts: OptimisticBlock[] = [];
-    let count = 0;
+    // The block's byte cap (maxTxs transactions' worth after the header) covers everything in it: the carried
+    // Atomix records, each merged part's hash and signature, and the transactions. Only a part alone in an
+    // otherwise empty block may pass it (by its overhead), so that no part can be stuck.
+    let room = maxTxs * this.blockTxBytes - this.carried;
     while (this.queue.length > 0) {
       const p = this.queue[0]!;
       if (!this.finalised.has(p.signer, p.seq)) {
-        if (count + p.txs.count > maxTxs) break;
+        const bytes = p.txs.count * this.blockTxBytes + this.sizes.partOverhead;
+        if (bytes > room && (parts.length > 0 || this.carried > 0)) break;
         parts.push(p);
-        count += p.txs.count;
+        room -= bytes;
       }
       this.queue.shift();
       this.queuedTxs -= p.txs.count;
     }
-    const direct = this.direct.take(maxTxs - count) ?? EMPTY_TXS;
+    const direct = this.direct.take(Math.floor(room / this.blockTxBytes)) ?? EMPTY_TXS;
     if (parts.length === 0 && direct.count === 0 && this.carried === 0) return null;
     const carriedBytes = this.carried;
     this.carried = 0;
