@@ -582,17 +582,22 @@ export class IosNode implements ProtocolNode<L, L> {
     // to a shard it once served replaces its old (departed) PoB node there — except a believable validator
     // returning as one, which resumes its old node (its sequence numbers and unacknowledged blocks go on).
     const believable = this.data.epoch === mv.epoch && this.data.believableIn.has(this.self);
-    leagues.normalNodes.delete(this.self);
+    // A node still in the committee it left (the block that would have removed it is not decided yet) keeps
+    // that replica: it has voted all along. Until stop 14 a joiner replaced it, and waited for a Join that
+    // never comes to a member, while the committee kept counting it and routing its tree through it.
+    const member = believable ? undefined : leagues.normalNodes.get(this.self);
+    const stays = member !== undefined && member.bft.replica !== null;
+    if (!stays) leagues.normalNodes.delete(this.self);
     if (!believable) leagues.believableNodes.delete(this.self);
     if (believable) {
       this.pob.set(to, leagues.addBelievable(this.self, now));
       this.world.departed[to]!.delete(this.self);
     } else {
-      this.pob.set(to, leagues.addJoiner(this.self));
+      this.pob.set(to, stays ? member : leagues.addJoiner(this.self));
     }
     this.shard_ = to;
     this.left.delete(to);
-    this.stepPob(now, to, { kind: 'start' }, out);
+    if (!stays) this.stepPob(now, to, { kind: 'start' }, out);
     if (!believable) {
       const views = this.world.transitionViews(this.data);
       const ready: TeMsg = { type: 'ready', epoch: mv.epoch, shard: to, node: this.self };
