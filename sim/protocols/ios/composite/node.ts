@@ -586,7 +586,12 @@ export class IosNode implements ProtocolNode<L, L> {
     // that replica: it has voted all along. Until stop 14 a joiner replaced it, and waited for a Join that
     // never comes to a member, while the committee kept counting it and routing its tree through it.
     const member = believable ? undefined : leagues.normalNodes.get(this.self);
-    const stays = member !== undefined && member.bft.replica !== null;
+    // Only a seat in the shard's current committee: a replica that missed its own removal (it was down when the
+    // block was decided) is a stale member of an older generation and would ignore the Join that re-admits it
+    // (a Join wakes only a dormant or departed replica), so it is replaced as before.
+    const lead = leagues.leaderNode();
+    const stays =
+      member !== undefined && member.bft.replica !== null && lead !== null && lead.bft.gen === member.bft.gen && (lead.bft.replica?.committee.memberIndex(this.self) ?? -1) >= 0;
     if (!stays) leagues.normalNodes.delete(this.self);
     if (!believable) leagues.believableNodes.delete(this.self);
     if (believable) {
