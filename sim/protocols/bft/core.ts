@@ -309,11 +309,16 @@ export abstract class ReplicaCore implements CosiRoot {
   }
 
   /**
-   * PBFT §4.5.2 (viewchange.ts backoffFactor): the current view's phase windows and silence allowance, set
-   * whenever the view or the last deciding view changes. With timeoutBackoff 'none' every view uses 1.
+   * The view the timeouts back off from (viewchange.ts backoffFactor): the last view that decided a block, or
+   * with timeoutBackoff 'none' the current view, so the current view runs at 1 and a vote waits as before.
    */
+  protected backoffSince(): number {
+    return this.params.timeoutBackoff === 'none' ? this.view_ : this.decidedView;
+  }
+
+  /** PBFT §4.5.2: the current view's phase windows and silence allowance, set when the view or decidedView changes. */
   protected applyBackoff(): void {
-    const scale = this.params.timeoutBackoff === 'none' ? 1 : backoffFactor(this.view_, this.decidedView);
+    const scale = backoffFactor(this.view_, this.backoffSince());
     this.cosi.windowScale = scale;
     this.watch.scale = scale;
   }

@@ -137,7 +137,7 @@ export class BftReplica extends ReplicaCore implements ProtocolNode<BftMsg, BftT
 
   /** The leader we wait for was silent too long: vote for the next view (PBFT §4.4). */
   private enterViewChange(out: Out): void {
-    const toView = this.watch.suspect(this.view_, this.now, this.params.timeoutBackoff === 'none' ? this.view_ : this.decidedView);
+    const toView = this.watch.suspect(this.view_, this.now, this.backoffSince());
     const prepared = this.prepared && this.prepared.height > this.height_ ? this.prepared : null;
     const msg: BftMsg = { type: 'viewChange', toView, decidedHeight: this.height_, prepared };
     out.push({ kind: 'cpu', us: Math.ceil(this.cpu.signUs) });
