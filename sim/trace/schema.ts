@@ -54,6 +54,8 @@ export const EVENT_FIELDS = {
   'msb.header': { shard: 'int', epoch: 'int', txCount: 'int', bodyBytes: 'int' },
   'shard.member': { node: 'int', shard: 'int', epoch: 'int', role: 'str' },
   'shard.move': { node: 'int', fromShard: 'int', toShard: 'int', epoch: 'int', batch: 'int', startUs: 'int', readyUs: 'int' },
+  // IOS: a mover gave up a move still bootstrapping when its next move's batch started (t: that start).
+  'shard.abandon': { node: 'int', fromShard: 'int', toShard: 'int', epoch: 'int', batch: 'int', startUs: 'int' },
   'crossshard.batch': { fromShard: 'int', toShard: 'int', committed: 'int', aborted: 'int' },
   // A window in which a shard (or the whole system, shard -1) processes no transaction, e.g. Zilliqa's PoW
   // window; `reason` names it ('pow'). The summary's idleSeconds and the dashboard's shading come from these.

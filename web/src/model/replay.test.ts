@@ -53,6 +53,25 @@ describe('replay reducer', () => {
     expect(after.readyEpoch).toBe(1);
   });
 
+  it('an abandoned move (shard.abandon) is drawn cut short, and the next move goes on from the shard it was heading to', () => {
+    // Node 1 heads for shard 1 from 100 s; at 160 s its next batch starts (to shard 0) before it is ready there.
+    const events: TraceEvent[] = [
+      ...iosEvents(),
+      { t: 160 * S, type: 'shard.abandon', node: 1, fromShard: 0, toShard: 1, epoch: 1, batch: 0, startUs: 100 * S },
+      { t: 170 * S, type: 'shard.member', node: 1, shard: 0, epoch: 2, role: 'normal' },
+      { t: 170 * S, type: 'shard.move', node: 1, fromShard: 1, toShard: 0, epoch: 2, batch: 0, startUs: 160 * S, readyUs: 170 * S },
+    ];
+    const tl = buildTimeline(header, events);
+    expect(nodePlace(replay(tl, 130 * S), 1, 130 * S)).toEqual({ group: 1, fromGroup: 0, progress: 0.5 });
+    const next = replay(tl, 165 * S);
+    expect(nodePlace(next, 1, 165 * S)).toEqual({ group: 0, fromGroup: 1, progress: 0.5 });
+    expect(next.moving).toBe(1);
+    const after = replay(tl, 170 * S);
+    expect(nodePlace(after, 1, 170 * S)).toEqual({ group: 0, fromGroup: -1, progress: 1 });
+    expect(after.moving).toBe(0);
+    expect(groupCounts(tl, after)).toEqual([1, 3]);
+  });
+
   it('epochs, leaders and crashes', () => {
     const tl = buildTimeline(header, iosEvents());
     expect(replay(tl, 1 * S).leader[0]).toBe(-1);

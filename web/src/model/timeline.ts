@@ -6,7 +6,8 @@ import type { TraceEvent, TraceHeader } from '../../../sim/trace/schema.js';
  * rows are not here: charts read them from columns, so a 10^6-event trace gives a timeline of thousands.
  *
  * A `shard.move` is written when the mover is ready (t = readyUs) but carries its start, so it becomes two
- * entries: `moveStart` at startUs and `moveReady` at readyUs; in between the node is bootstrapping.
+ * entries: `moveStart` at startUs and `moveReady` at readyUs; in between the node is bootstrapping. A
+ * `shard.abandon` (IOS: the node's next batch started first) is a `moveStart` whose move the next one ends.
  */
 export type ReplayEvent =
   | { t: number; kind: 'member'; node: number; shard: number; epoch: number; role: string }
@@ -24,6 +25,7 @@ export type ReplayEvent =
 export const STRUCTURAL_TYPES = [
   'shard.member',
   'shard.move',
+  'shard.abandon',
   'node.crash',
   'node.recover',
   'block.propose',
@@ -81,6 +83,10 @@ function normalise(ev: Extract<TraceEvent, { type: StructuralType }>, nodes: num
       push({ t: startUs, kind: 'moveStart', node: ev.node, from: ev.fromShard, to: ev.toShard, epoch: ev.epoch, batch: ev.batch, endUs: ev.t });
       return push({ t: ev.t, kind: 'moveReady', node: ev.node, from: ev.fromShard, to: ev.toShard, epoch: ev.epoch });
     }
+    case 'shard.abandon':
+      // Given up for the node's next move, which starts now (from the shard it was heading to): drawn as a
+      // move that ends here, where the next one takes over.
+      return push({ t: Math.min(ev.startUs, ev.t), kind: 'moveStart', node: ev.node, from: ev.fromShard, to: ev.toShard, epoch: ev.epoch, batch: ev.batch, endUs: ev.t });
     case 'node.crash':
       return push({ t: ev.t, kind: 'crash', node: ev.node });
     case 'node.recover':

@@ -66,7 +66,7 @@ export class IosNode implements ProtocolNode<L, L> {
   private moving: OwnMove | null = null;
   /** Per shard this node left: the new committee's leader it was told of (bftReconfigured, member false). */
   private readonly successor = new Map<number, NodeId>();
-  readonly stats = { moves: 0, statesServed: 0, reconfigRequests: 0 };
+  readonly stats = { moves: 0, movesAbandoned: 0, statesServed: 0, reconfigRequests: 0 };
   /** This node's Atomix driver, made on its first cross-shard batch (README "Cross-shard"). */
   private client_: AtomixClient | null = null;
   /** The shards the driver's contactOf was asked for, in order: the envelope shard of each send it makes. */
@@ -109,6 +109,14 @@ export class IosNode implements ProtocolNode<L, L> {
   }
   get epoch(): number {
     return this.data.epoch;
+  }
+  /** The shard the assignment of this node's current epoch gives it. */
+  get assignedShard(): number {
+    return this.data.shardOf[this.self]!;
+  }
+  /** Whether a move of this node is still downloading its new shard's state. */
+  get bootstrapping(): boolean {
+    return this.moving !== null;
   }
 
   step(now: Micros, input: Input<L, L>): readonly Effect<L, L>[] {
@@ -519,7 +527,7 @@ export class IosNode implements ProtocolNode<L, L> {
 
   /** This node's batch starts: it leaves its old shard and asks a member of the new one for the state. */
   private startMove(epoch: number, move: Move, total: number, out: Out): void {
-    if (this.moving) return; // still bootstrapping the previous move (epochs far shorter than a bootstrap)
+    if (this.moving) this.abandonMove(this.moving, out);
     this.moving = { epoch, move, total };
     this.stats.moves++;
     this.world.departed[move.fromShard]!.add(this.self);
@@ -528,6 +536,26 @@ export class IosNode implements ProtocolNode<L, L> {
     const server = this.bootstrapServer(epoch, move);
     const msg: TeMsg = { type: 'stateRequest', epoch, toShard: move.toShard };
     out.push({ kind: 'send', to: server, msg: wrap('transepoch', epoch, move.toShard, msg), sizeBytes: TeSizes.stateRequest });
+  }
+
+  /**
+   * This node's next batch started while it was still bootstrapping an earlier move (at paper scale a state
+   * download can outlast an epoch): the newest assignment wins, as every node reads it from rnd_e. The old
+   * destination is given up before the node announces itself there; its state, when it arrives, is ignored
+   * (onBootstrapped). The plan's new move names that destination as its source, and the departure boards mark
+   * the node as leaving it, where it never sat. Until stop 15 the newer move was skipped instead: the node
+   * joined the stale destination and stayed there for good, outside every later plan's audience, so as that
+   * shard's leader it knew of no joiner and its committee shrank with each departure, and no epoch after the
+   * first reported its transition over. The abandoned move still ends its epoch's transition (moveReady).
+   */
+  private abandonMove(mv: OwnMove, out: Out): void {
+    const { move } = mv;
+    this.stats.movesAbandoned++;
+    out.push({
+      kind: 'trace',
+      event: { type: 'shard.abandon', node: this.self, fromShard: move.fromShard, toShard: move.toShard, epoch: mv.epoch, batch: move.batch, startUs: move.startUs },
+    });
+    if (this.world.moveReady(mv.epoch, mv.total)) out.push({ kind: 'trace', event: { type: 'epoch.ready', epoch: mv.epoch } });
   }
 
   /**
