@@ -3,6 +3,7 @@ import { runScenario } from '../run/runner.js';
 import { ScenarioSchema } from '../scenario/schema.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { BftReplica } from './bft/index.js';
+import { CosiGraph } from './bft/tree.js';
 import { computeTreeCast, computeTreeRound } from './tree-round.js';
 import type { TreePort, TreeRoundSpec } from './tree-round.js';
 
@@ -24,7 +25,7 @@ function port(down: ReadonlySet<number> = new Set()): TreePort & { sends: number
 function spec(overrides: Partial<TreeRoundSpec> = {}): TreeRoundSpec {
   return {
     nodes: [100, 101, 102, 103, 104, 105, 106],
-    branching: 2,
+    shape: new CosiGraph(7, 2),
     downBytes: 1000,
     upBytes: 40,
     workUs: () => 1000,
@@ -97,7 +98,7 @@ describe('computeTreeRound (CoSi half-round in one pass)', () => {
 
 describe('computeTreeCast', () => {
   it('reaches every live member from its parent, after each relay verifies', () => {
-    const out = computeTreeCast({ nodes: [100, 101, 102, 103, 104, 105, 106], branching: 2, relayUs: 500 }, 0, 300, port(new Set([102])));
+    const out = computeTreeCast({ nodes: [100, 101, 102, 103, 104, 105, 106], shape: new CosiGraph(7, 2), relayUs: 500 }, 0, 300, port(new Set([102])));
     // Position 2 is down: neither it nor its children (5, 6) get the message.
     expect(out.map((d) => [d.pos, d.from, d.atUs])).toEqual([
       [1, 100, 10_000],

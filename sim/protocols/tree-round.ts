@@ -1,7 +1,7 @@
 import type { Micros } from '../kernel/time.js';
 
 /**
- * Round fidelity: a CoSi-style aggregation round over a complete b-ary tree, computed in one pass instead
+ * Round fidelity: a CoSi-style aggregation round over a tree (TreeShape), computed in one pass instead
  * of one event per message (BftConfig.fidelity 'round'; bft/README "Fidelity"). It follows CosiNode's rules
  * (bft/cosi.ts) step by step:
  *
@@ -43,10 +43,16 @@ export interface TreePort {
   isUp(node: number): boolean;
 }
 
+/** The tree: position p's parent (−1 for the root, position 0) and children childStart[p] … childStart[p + 1] − 1 (bft/tree.ts CosiGraph). */
+export interface TreeShape {
+  readonly parents: Int32Array;
+  readonly childStart: Int32Array;
+}
+
 export interface TreeRoundSpec {
-  /** Node id at each position; position 0 is the root, children(p) = b·p + 1 … b·p + b. */
+  /** Node id at each position; position 0 is the root. */
   readonly nodes: readonly number[];
-  readonly branching: number;
+  readonly shape: TreeShape;
   readonly downBytes: number;
   readonly upBytes: number;
   /** Work before relaying the down message (µs); default none. */
@@ -79,7 +85,7 @@ export interface TreeRoundResult {
 
 export interface TreeCastSpec {
   readonly nodes: readonly number[];
-  readonly branching: number;
+  readonly shape: TreeShape;
   /** Work a member does before relaying (e.g. verifying the collective signature), µs; the root relays at once. */
   readonly relayUs: number;
 }
@@ -90,14 +96,10 @@ export interface TreeCastDelivery {
   readonly atUs: Micros;
 }
 
-function childRange(pos: number, b: number, n: number): [number, number] {
-  const first = Math.min(pos * b + 1, n);
-  return [first, Math.min(first + b, n)];
-}
-
 /** The round started at the root at `startUs`. Pure apart from the port's sends (upload queues, draws). */
 export function computeTreeRound(spec: TreeRoundSpec, startUs: Micros, port: TreePort): TreeRoundResult {
-  const { nodes, branching: b, members } = spec;
+  const { nodes, members } = spec;
+  const { parents, childStart } = spec.shape;
   const n = nodes.length;
   const arrive = new Float64Array(n).fill(-1);
   /** When the member relayed the down message (its window runs from then) and when its own work was done. */
@@ -114,7 +116,8 @@ export function computeTreeRound(spec: TreeRoundSpec, startUs: Micros, port: Tre
     const before = spec.relayUs ? spec.relayUs(p) : 0;
     const relayAt = before > 0 ? port.cpuRun(nodes[p]!, a, before) : a;
     relayed[p] = relayAt;
-    const [first, end] = childRange(p, b, n);
+    const first = childStart[p]!;
+    const end = childStart[p + 1]!;
     for (let c = first; c < end; c++) {
       if (members && members[c] !== 1) continue;
       sentTo[c] = 1;
@@ -130,7 +133,8 @@ export function computeTreeRound(spec: TreeRoundSpec, startUs: Micros, port: Tre
   let rootAt = startUs;
   for (let p = n - 1; p >= 0; p--) {
     if (arrive[p]! < 0) continue;
-    const [first, end] = childRange(p, b, n);
+    const first = childStart[p]!;
+    const end = childStart[p + 1]!;
     let asked = 0;
     let allIn = true;
     let lastIn = -Infinity;
@@ -162,18 +166,19 @@ export function computeTreeRound(spec: TreeRoundSpec, startUs: Micros, port: Tre
     signers[p] = s;
     const sendAt = heard > 0 ? Math.max(trigger, ready[p]!) + spec.aggregateUsPerSigner * s : trigger;
     if (p === 0) rootAt = sendAt;
-    else upAt[p] = port.send(nodes[p]!, nodes[Math.floor((p - 1) / b)]!, spec.upBytes, sendAt);
+    else upAt[p] = port.send(nodes[p]!, nodes[parents[p]!]!, spec.upBytes, sendAt);
   }
   // A part is in the root's aggregate if it and every ancestor's part were taken in.
   const joined = new Uint8Array(n);
   joined[0] = 1;
-  for (let p = 1; p < n; p++) joined[p] = joinedBelow[p] === 1 && joined[Math.floor((p - 1) / b)] === 1 ? 1 : 0;
+  for (let p = 1; p < n; p++) joined[p] = joinedBelow[p] === 1 && joined[parents[p]!] === 1 ? 1 : 0;
   return { atUs: Math.ceil(rootAt), signers: signers[0]!, joined, arrivals: arrive };
 }
 
 /** The root's message relayed down the tree from `startUs`: who gets it, from whom, when. */
 export function computeTreeCast(spec: TreeCastSpec, startUs: Micros, sizeBytes: number, port: TreePort): TreeCastDelivery[] {
-  const { nodes, branching: b } = spec;
+  const { nodes } = spec;
+  const { childStart } = spec.shape;
   const n = nodes.length;
   const arrive = new Float64Array(n).fill(-1);
   arrive[0] = startUs;
@@ -182,7 +187,8 @@ export function computeTreeCast(spec: TreeCastSpec, startUs: Micros, sizeBytes: 
     const a = arrive[p]!;
     if (a < 0) continue;
     const relayAt = p === 0 ? a : port.cpuRun(nodes[p]!, a, spec.relayUs);
-    const [first, end] = childRange(p, b, n);
+    const first = childStart[p]!;
+    const end = childStart[p + 1]!;
     for (let c = first; c < end; c++) {
       const at = port.send(nodes[p]!, nodes[c]!, sizeBytes, relayAt);
       if (at < 0 || !port.isUp(nodes[c]!)) continue;

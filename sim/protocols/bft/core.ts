@@ -76,8 +76,8 @@ export abstract class ReplicaCore implements CosiRoot {
     this.params = config.params;
     this.cpu = config.cpu;
     this.committee = config.committees
-      ? config.committees.get(config.members, config.params.treeBranching)
-      : new Committee(config.members, config.params.treeBranching);
+      ? config.committees.get(config.members, config.params.treeBranching, config.params.treeLayout)
+      : new Committee(config.members, config.params.treeBranching, config.params.treeLayout);
     if (this.committee.memberIndex(this.self) < 0) throw new Error(`BftReplica: node ${this.self} is not a member`);
     this.sizes = new WireSizes(this.committee.n, config.params.headerBytes, config.params.signatureBytes, config.txSizeBytes);
     const maxTxs = Math.floor((config.params.maxBlockBytes - config.params.headerBytes) / config.txSizeBytes);
@@ -213,7 +213,7 @@ export abstract class ReplicaCore implements CosiRoot {
       // The host relays it down the commit round's graph (tree-round.ts); each member verifies, then relays.
       const msg: BftMsg = { type: 'decide', view: this.view_, topology, block: b, signers: commitSigners, cast: true };
       const graph = this.committee.graph(topology);
-      const spec = { nodes: this.committee.positions(this.view_), branching: graph.branching, relayUs: Math.ceil(this.cpu.verifyUs) };
+      const spec = { nodes: this.committee.positions(this.view_), shape: graph, relayUs: Math.ceil(this.cpu.verifyUs) };
       if (this.committee.n > 1) out.push({ kind: 'treeCast', spec, msg, sizeBytes: this.sizes.of(msg) });
     } else {
       const msg: BftMsg = { type: 'decide', view: this.view_, topology, block: b, signers: commitSigners };

@@ -184,7 +184,7 @@ export class CosiNode {
     }
     const spec: TreeRoundSpec = {
       nodes,
-      branching: graph.branching,
+      shape: graph,
       downBytes: this.sizes.of({ type: 'announce', round: key, block }),
       upBytes: this.sizes.of({ type: 'commitment', round: key, signers: 1 }),
       workUs: (pos) => ceilUs(work(pos) + this.cpu.signUs),
@@ -227,7 +227,7 @@ export class CosiNode {
     const msg: BftMsg = evidence.length > 0 ? { type: 'challenge', round: r.key, evidence } : { type: 'challenge', round: r.key };
     const spec: TreeRoundSpec = {
       nodes: r.spec.nodes,
-      branching: graph.branching,
+      shape: graph,
       downBytes: this.sizes.of(msg),
       upBytes: this.sizes.of({ type: 'response', round: r.key, signers: 1 }),
       relayUs: (pos) => (pos === 0 ? 0 : verifyUs),

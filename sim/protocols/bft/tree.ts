@@ -9,37 +9,88 @@ import type { Topology } from './messages.js';
 const RECENT_ROUNDS = 8;
 
 /**
+ * How a committee's positions form its CoSi tree (`bft.treeLayout`). Both number positions level by level
+ * (breadth first, each parent's children consecutive), so a complete tree is the same in both; they differ
+ * in how a last level that is not full is spread:
+ *   - 'onet': as ByzCoin's and CoSi's implementation builds its trees (dedis/onet, Roster.GenerateBigNaryTree,
+ *     used by cothority's simulations): parent i of a level of L gets min(b, ⌊r·(i+1)/L⌋) children, r the
+ *     members still unplaced, so the last level is spread over the level's parents;
+ *   - 'heap': children(p) = b·p + 1 … b·p + b, so the last level fills the first parents. At 492 members and
+ *     b = 16 one first-level member carries 235 others (onet: 120), and its uplink decides whether the round
+ *     reaches a quorum (README "One stalled shard"). The default, so far: every reference result uses it.
+ */
+export type TreeLayout = 'onet' | 'heap';
+
+/** The shape round fidelity reads (tree-round.ts): position p's parent, and its children childStart[p] … childStart[p + 1] − 1. */
+export interface TreeShape {
+  readonly parents: Int32Array;
+  readonly childStart: Int32Array;
+}
+
+/**
  * CoSi communication graphs (Syta et al., S&P 2016 §IV; ByzCoin §3). Members are laid out in
  * leader-rooted order: position p of view v is members[(v + p) mod n], so position 0 is the leader and
- * the tree rotates with the leader. Positions form a complete `branching`-ary tree filled level by level:
- * parent(p) = ⌊(p − 1)/b⌋, children(p) = b·p + 1 … b·p + b. The star is the same tree with b = n − 1.
+ * the tree rotates with the leader. Positions form a `branching`-ary tree laid out by `layout`. The star is
+ * the tree with b = n − 1 (the same in both layouts).
  */
-export class CosiGraph {
+export class CosiGraph implements TreeShape {
   /** Levels below the root (0 for a one-member committee). */
   readonly depth: number;
+  readonly parents: Int32Array;
+  readonly childStart: Int32Array;
+  /** Levels of the subtree below each position. */
+  private readonly heights: Int32Array;
 
   constructor(
     readonly size: number,
     readonly branching: number,
+    readonly layout: TreeLayout = 'heap',
   ) {
-    this.depth = this.heightOf(0);
+    this.parents = new Int32Array(size).fill(-1);
+    this.childStart = new Int32Array(size + 1).fill(size);
+    if (layout === 'heap') {
+      for (let p = 0; p < size; p++) this.childStart[p] = Math.min(p * branching + 1, size);
+      for (let p = 1; p < size; p++) this.parents[p] = Math.floor((p - 1) / branching);
+    } else {
+      // onet's GenerateBigNaryTree (Go's integer division), one member per host, so no host is skipped.
+      let level = [0];
+      let next = 1;
+      while (next < size) {
+        const below: number[] = [];
+        for (let i = 0; i < level.length; i++) {
+          const parent = level[i]!;
+          const children = Math.min(branching, Math.floor(((size - next) * (i + 1)) / level.length));
+          this.childStart[parent] = next;
+          for (let c = 0; c < children; c++, next++) {
+            this.parents[next] = parent;
+            below.push(next);
+          }
+        }
+        level = below;
+      }
+      // Breadth-first numbering makes childStart non-decreasing: a childless parent's start is its successor's.
+      for (let p = size - 1; p >= 0; p--) if (this.childStart[p]! > this.childStart[p + 1]!) this.childStart[p] = this.childStart[p + 1]!;
+    }
+    this.heights = new Int32Array(size);
+    for (let p = size - 1; p > 0; p--) {
+      const up = this.parents[p]!;
+      if (this.heights[p]! + 1 > this.heights[up]!) this.heights[up] = this.heights[p]! + 1;
+    }
+    this.depth = size > 0 ? this.heights[0]! : 0;
   }
 
   parent(pos: number): number {
-    return pos === 0 ? -1 : Math.floor((pos - 1) / this.branching);
+    return pos <= 0 ? -1 : this.parents[pos]!;
   }
 
   /** First and one-past-last child position (equal when a leaf). */
   childRange(pos: number): [number, number] {
-    const first = Math.min(pos * this.branching + 1, this.size);
-    return [first, Math.min(first + this.branching, this.size)];
+    return [this.childStart[pos]!, this.childStart[pos + 1]!];
   }
 
-  /** Levels of the subtree below `pos` (0 for a leaf); the leftmost path is the deepest. */
+  /** Levels of the subtree below `pos` (0 for a leaf). */
   heightOf(pos: number): number {
-    let h = 0;
-    for (let c = pos * this.branching + 1; c < this.size; c = c * this.branching + 1) h++;
-    return h;
+    return this.heights[pos]!;
   }
 }
 
@@ -54,11 +105,12 @@ export class CosiGraph {
 export class CommitteeCache {
   private readonly byMembers = new WeakMap<readonly NodeId[], Map<number, Committee>>();
 
-  get(members: readonly NodeId[], treeBranching: number): Committee {
+  get(members: readonly NodeId[], treeBranching: number, layout: TreeLayout = 'heap'): Committee {
     let byBranching = this.byMembers.get(members);
     if (!byBranching) this.byMembers.set(members, (byBranching = new Map()));
-    let c = byBranching.get(treeBranching);
-    if (!c) byBranching.set(treeBranching, (c = new Committee(members, treeBranching)));
+    const key = layout === 'heap' ? treeBranching : -treeBranching;
+    let c = byBranching.get(key);
+    if (!c) byBranching.set(key, (c = new Committee(members, treeBranching, layout)));
     return c;
   }
 }
@@ -90,11 +142,12 @@ export class Committee {
   constructor(
     readonly members: readonly NodeId[],
     treeBranching: number,
+    layout: TreeLayout = 'heap',
   ) {
     this.n = members.length;
     this.f = Math.floor((this.n - 1) / 3);
     this.quorum = Math.ceil((this.n + this.f + 1) / 2);
-    this.tree = new CosiGraph(this.n, Math.max(1, treeBranching));
+    this.tree = new CosiGraph(this.n, Math.max(1, treeBranching), layout);
     this.star = new CosiGraph(this.n, Math.max(1, this.n - 1));
     let maxId = -1;
     for (const id of members) if (id > maxId) maxId = id;

@@ -100,8 +100,10 @@ export class ZilliqaWorld {
       // Zilliqa's consensus and view-change timeouts are fixed constants (constants.xml
       // CONSENSUS_OBJECT_TIMEOUT, VIEWCHANGE_TIME), not PBFT's doubling.
       timeoutBackoff: 'none',
+      // Zilliqa's committees are stars; its `topology: tree` option is shardsim's level-order tree, not onet's.
+      treeLayout: 'heap',
     };
-    this.dsBft = { type: 'bft', ...ds, maxBlockBytes: Number.MAX_SAFE_INTEGER, headerBytes: sz.blockHeaderBytes, fidelity: 'message', timeoutBackoff: 'none' };
+    this.dsBft = { type: 'bft', ...ds, maxBlockBytes: Number.MAX_SAFE_INTEGER, headerBytes: sz.blockHeaderBytes, fidelity: 'message', timeoutBackoff: 'none', treeLayout: 'heap' };
     this.expectedShards = Math.max(1, shardCounts(p.shardSize, p.shardSizeToleranceLo, p.shardSizeToleranceHi, this.n - this.genesisCommittee.length).length);
   }
 

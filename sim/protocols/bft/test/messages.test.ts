@@ -18,6 +18,51 @@ describe('CoSi graphs', () => {
     expect(new CosiGraph(600, 16).depth).toBe(3);
   });
 
+  it("onet's layout spreads a last level that is not full over its parents (Roster.GenerateBigNaryTree)", () => {
+    // 40 members, b = 16: the root's 16 children, then 23 more. onet gives parent i of the 16 min(16, ⌊r·(i + 1)/16⌋)
+    // with r the members left: 1, 2, 3, 4, 4, 3, 2, 2, 1, then none until the last parent takes the one left.
+    const g = new CosiGraph(40, 16, 'onet');
+    expect(g.depth).toBe(2);
+    expect(g.childRange(0)).toEqual([1, 17]);
+    const counts = Array.from({ length: 16 }, (_, i) => g.childRange(i + 1)).map(([a, b]) => b - a);
+    expect(counts).toEqual([1, 2, 3, 4, 4, 3, 2, 2, 1, 0, 0, 0, 0, 0, 0, 1]);
+    expect([g.parent(17), g.parent(18), g.parent(39)]).toEqual([1, 2, 16]);
+    expect([g.heightOf(4), g.heightOf(10), g.heightOf(16)]).toEqual([1, 0, 1]);
+    // The heap layout hangs all 23 under the first two.
+    const heap = new CosiGraph(40, 16, 'heap');
+    expect(Array.from({ length: 16 }, (_, i) => heap.childRange(i + 1)).map(([a, b]) => b - a)).toEqual([16, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('both layouts agree on complete trees and stars, and every position hangs under the parent that lists it', () => {
+    for (const [n, b] of [[13, 3], [273, 16], [7, 2], [9, 8]] as const) {
+      const onet = new CosiGraph(n, b, 'onet');
+      const heap = new CosiGraph(n, b, 'heap');
+      expect(Array.from(onet.childStart)).toEqual(Array.from(heap.childStart));
+    }
+    for (const [n, b] of [[492, 16], [625, 16], [40, 16], [100, 10], [2, 16], [1, 16]] as const) {
+      const g = new CosiGraph(n, b, 'onet');
+      const seen = new Array<number>(n).fill(0);
+      for (let p = 0; p < n; p++) {
+        const [first, end] = g.childRange(p);
+        expect(end - first).toBeLessThanOrEqual(b);
+        for (let c = first; c < end; c++) {
+          expect(g.parent(c)).toBe(p);
+          seen[c]!++;
+        }
+      }
+      expect(seen.slice(1).every((k) => k === 1)).toBe(true);
+    }
+    // IOS's ios-default committee (492, b = 16): the largest first-level subtree is 121 members, not 236.
+    const subtree = (g: CosiGraph, p: number): number => {
+      const [first, end] = g.childRange(p);
+      let size = 1;
+      for (let c = first; c < end; c++) size += subtree(g, c);
+      return size;
+    };
+    const largest = (g: CosiGraph) => Math.max(...Array.from({ length: 16 }, (_, i) => subtree(g, i + 1)));
+    expect([largest(new CosiGraph(492, 16, 'onet')), largest(new CosiGraph(492, 16, 'heap'))]).toEqual([121, 236]);
+  });
+
   it('rotates with the view and maps node ids', () => {
     const c = new Committee([10, 11, 12, 13, 14, 15, 16], 2);
     expect([c.n, c.f, c.quorum]).toEqual([7, 2, 5]);

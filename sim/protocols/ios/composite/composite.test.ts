@@ -91,6 +91,17 @@ describe('IOS composite, phase 1 (EDS epochs + TransEpoch + PoB per shard)', () 
     expect(joinersInCommittee).toBeGreaterThan(40);
   });
 
+  it("league.treeLayout reaches every committee, including the ones reconfigurations build ('heap' by default)", () => {
+    const onet = runIos(iosScenario({ durationSeconds: 130, protocol: { league: { treeLayout: 'onet' } } }));
+    for (const [world, layout] of [[run.instance.world, 'heap'], [onet.instance.world, 'onet']] as const) {
+      for (const leagues of world.leagues) {
+        const r = leagues.leaderNode()!.bft.replica!;
+        expect(leagues.leaderNode()!.bft.gen).toBeGreaterThan(0); // a reconfigured committee
+        expect(r.committee.tree.layout).toBe(layout);
+      }
+    }
+  });
+
   it('is deterministic: the same seed gives the same trace hash', () => {
     const again = runIos(iosScenario());
     expect(again.trace.hashHex()).toBe(run.trace.hashHex());

@@ -170,7 +170,7 @@ export class ShardChain {
 function membershipOf(members: readonly NodeId[], ctx: PobShardContext): (id: NodeId) => boolean {
   if (members.length === 0) return () => false;
   if (ctx.committees) {
-    const c = ctx.committees.get(members, ctx.league.treeBranching);
+    const c = ctx.committees.get(members, ctx.league.treeBranching, ctx.league.treeLayout);
     return (id) => c.memberIndex(id) >= 0;
   }
   const set = new Set(members);
