@@ -114,10 +114,10 @@ export const BftParams = z.strictObject({
   topology: z.enum(['star', 'tree']).default('tree').describe('CoSi communication: star (leader to all) or tree'),
   treeBranching: z.int().min(2).default(16).describe('children per node in the CoSi tree'),
   treeLayout: z
-    .enum(['heap', 'onet'])
-    .default('heap')
+    .enum(['onet', 'heap'])
+    .default('onet')
     .describe(
-      "how a CoSi tree whose last level is not full spreads it: 'heap' fills the first parents (children of p are b·p + 1 … b·p + b); 'onet' spreads it over the level's parents, as ByzCoin's implementation builds its trees (dedis/onet Roster.GenerateBigNaryTree)",
+      "how a CoSi tree whose last level is not full spreads it: 'onet' over the level's parents, as ByzCoin's implementation builds its trees (dedis/onet Roster.GenerateBigNaryTree); 'heap' fills the first parents (children of p are b·p + 1 … b·p + b; the default until stop 15)",
     ),
   maxBlockBytes: z.int().positive().default(1_000_000).describe('block size cap, bytes'),
   blockIntervalMs: z.number().nonnegative().default(1000).describe('minimum time between proposals'),

@@ -12,12 +12,12 @@ const RECENT_ROUNDS = 8;
  * How a committee's positions form its CoSi tree (`bft.treeLayout`). Both number positions level by level
  * (breadth first, each parent's children consecutive), so a complete tree is the same in both; they differ
  * in how a last level that is not full is spread:
- *   - 'onet': as ByzCoin's and CoSi's implementation builds its trees (dedis/onet, Roster.GenerateBigNaryTree,
+ *   - 'onet' (the scenario default): as ByzCoin's and CoSi's implementation builds its trees (dedis/onet, Roster.GenerateBigNaryTree,
  *     used by cothority's simulations): parent i of a level of L gets min(b, ⌊r·(i+1)/L⌋) children, r the
  *     members still unplaced, so the last level is spread over the level's parents;
  *   - 'heap': children(p) = b·p + 1 … b·p + b, so the last level fills the first parents. At 492 members and
  *     b = 16 one first-level member carries 235 others (onet: 120), and its uplink decides whether the round
- *     reaches a quorum (README "One stalled shard"). The default, so far: every reference result uses it.
+ *     reaches a quorum (README "One stalled shard"). The default until stop 15.
  */
 export type TreeLayout = 'onet' | 'heap';
 
