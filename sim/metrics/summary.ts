@@ -26,6 +26,7 @@ const Epoch = z.strictObject({
     .nullable()
     .describe('seconds from the epoch start until every moving node was ready; null when it had not finished by the end of the run'),
   moved: count.describe('nodes that changed shard'),
+  abandoned: count.describe("moves given up because the node's next move began first (IOS: a state download that outlasted the next batch)"),
   minTpsDuringTransition: z
     .number()
     .nonnegative()
@@ -103,6 +104,7 @@ export interface EpochFacts {
   /** When every moving node was ready; null if the transition had not finished. */
   readyUs: number | null;
   moved: number;
+  abandoned: number;
 }
 
 export interface SummaryInput {
@@ -189,6 +191,7 @@ function epochSummary(e: EpochFacts, m: MetricsTotals): z.infer<typeof Epoch> {
     startSeconds: e.startUs / 1_000_000,
     transitionSeconds: e.readyUs === null ? null : (e.readyUs - e.startUs) / 1_000_000,
     moved: e.moved,
+    abandoned: e.abandoned,
     minTpsDuringTransition: minTps === null ? null : round(minTps, 3),
   };
 }

@@ -43,7 +43,7 @@ export function summarize(run: RunResult, wallSeconds: number): Summary {
   });
 }
 
-function epochsOf(run: RunResult): { index: number; startUs: number; readyUs: number | null; moved: number }[] | null {
+function epochsOf(run: RunResult): { index: number; startUs: number; readyUs: number | null; moved: number; abandoned: number }[] | null {
   const epochs = deriveEpochs(run.trace.eventList());
   return epochs.length > 0 ? epochs : null;
 }

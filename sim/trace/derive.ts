@@ -15,6 +15,8 @@ export interface EpochWindow {
   readonly readyUs: number | null;
   /** Distinct nodes with a `shard.move` of this epoch (each is traced once it is ready in its new shard). */
   readonly moved: number;
+  /** Distinct nodes with a `shard.abandon` of this epoch: moves given up for the node's next one (IOS). */
+  readonly abandoned: number;
   /** The node that led the epoch's election (-1 at genesis). */
   readonly leader: number;
 }
@@ -24,6 +26,7 @@ export function deriveEpochs(events: Iterable<Ev>): EpochWindow[] {
   const starts = new Map<number, TraceEventOf<'epoch.start'>>();
   const ready = new Map<number, number>();
   const movers = new Map<number, Set<number>>();
+  const abandoners = new Map<number, Set<number>>();
   for (const e of events) {
     if (e.type === 'epoch.start') {
       const s = e as TraceEventOf<'epoch.start'>;
@@ -31,10 +34,11 @@ export function deriveEpochs(events: Iterable<Ev>): EpochWindow[] {
     } else if (e.type === 'epoch.ready') {
       const r = e as TraceEventOf<'epoch.ready'>;
       if (!ready.has(r.epoch)) ready.set(r.epoch, r.t);
-    } else if (e.type === 'shard.move') {
-      const m = e as TraceEventOf<'shard.move'>;
-      let set = movers.get(m.epoch);
-      if (!set) movers.set(m.epoch, (set = new Set()));
+    } else if (e.type === 'shard.move' || e.type === 'shard.abandon') {
+      const m = e as TraceEventOf<'shard.move' | 'shard.abandon'>;
+      const byEpoch = e.type === 'shard.move' ? movers : abandoners;
+      let set = byEpoch.get(m.epoch);
+      if (!set) byEpoch.set(m.epoch, (set = new Set()));
       set.add(m.node);
     }
   }
@@ -47,6 +51,7 @@ export function deriveEpochs(events: Iterable<Ev>): EpochWindow[] {
         startUs: s.t,
         readyUs: r === undefined ? null : Math.max(r, s.t),
         moved: movers.get(s.epoch)?.size ?? 0,
+        abandoned: abandoners.get(s.epoch)?.size ?? 0,
         leader: s.leader,
       };
     });

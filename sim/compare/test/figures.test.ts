@@ -29,7 +29,7 @@ function record(protocol: string, seed: number, shards: number, tps: number, opt
     } as unknown as RunRecord['summary'],
     extras: { steadyFinalTps: tps, confirmedTps: tps, epochs: 0, idleSecondsPerEpoch: 0, messagesPerNode: 1, bytesPerNode: 1 } as unknown as RunRecord['extras'],
     series: bucketSeries(events),
-    epochs: (opts.epochs ?? []).map((s, index) => ({ index, startUs: s * 1e6, readyUs: s * 1e6 + 2e6, moved: 0, leader: -1 })),
+    epochs: (opts.epochs ?? []).map((s, index) => ({ index, startUs: s * 1e6, readyUs: s * 1e6 + 2e6, moved: 0, abandoned: 0, leader: -1 })),
     idle: opts.idle ? [{ shard: -1, epoch: 0, reason: 'pow', startUs: opts.idle[0] * 1e6, endUs: opts.idle[1] * 1e6 }] : [],
     latency: { confirm: uniform(100, 1100, 240), final: seed === 1 ? uniform(1000, 3000, 300) : null, crossShard: null },
     endUs: 30_000_000,

@@ -81,16 +81,16 @@ describe('buildSummary', () => {
     const s = buildSummary(
       input({
         epochs: [
-          { index: 0, startUs: 0, readyUs: 0, moved: 0 },
-          { index: 1, startUs: 1_500_000, readyUs: 2_600_000, moved: 5 },
-          { index: 2, startUs: 3_500_000, readyUs: null, moved: 2 },
+          { index: 0, startUs: 0, readyUs: 0, moved: 0, abandoned: 0 },
+          { index: 1, startUs: 1_500_000, readyUs: 2_600_000, moved: 5, abandoned: 1 },
+          { index: 2, startUs: 3_500_000, readyUs: null, moved: 2, abandoned: 0 },
         ],
       }),
     );
     expect(s.epochs).toEqual([
-      { index: 0, startSeconds: 0, transitionSeconds: 0, moved: 0, minTpsDuringTransition: null },
-      { index: 1, startSeconds: 1.5, transitionSeconds: 1.1, moved: 5, minTpsDuringTransition: 0 },
-      { index: 2, startSeconds: 3.5, transitionSeconds: null, moved: 2, minTpsDuringTransition: 20 },
+      { index: 0, startSeconds: 0, transitionSeconds: 0, moved: 0, abandoned: 0, minTpsDuringTransition: null },
+      { index: 1, startSeconds: 1.5, transitionSeconds: 1.1, moved: 5, abandoned: 1, minTpsDuringTransition: 0 },
+      { index: 2, startSeconds: 3.5, transitionSeconds: null, moved: 2, abandoned: 0, minTpsDuringTransition: 20 },
     ]);
   });
 

@@ -14,7 +14,7 @@ const move = (t: number, node: number, epoch: number) => ({
 });
 
 describe('deriveEpochs', () => {
-  it('one epoch per epoch.start index, ready from epoch.ready, movers counted once per node', () => {
+  it('one epoch per epoch.start index, ready from epoch.ready, movers counted once per node, abandoned moves apart', () => {
     const epochs = deriveEpochs([
       { t: 0, type: 'epoch.start', epoch: 0, leader: -1, view: 0 },
       { t: 0, type: 'epoch.ready', epoch: 0 },
@@ -23,14 +23,16 @@ describe('deriveEpochs', () => {
       move(150, 3, 1),
       move(160, 3, 1), // the same node again
       move(170, 4, 1),
+      // Node 5 gave its epoch-1 move up for its epoch-2 one: abandoned, not moved.
+      { t: 175, type: 'shard.abandon', node: 5, fromShard: 0, toShard: 1, epoch: 1, batch: 0, startUs: 120 },
       { t: 180, type: 'epoch.ready', epoch: 1 },
       { t: 200, type: 'epoch.start', epoch: 2, leader: 5, view: 0 },
       move(210, 8, 2),
     ]);
     expect(epochs).toEqual([
-      { index: 0, startUs: 0, readyUs: 0, moved: 0, leader: -1 },
-      { index: 1, startUs: 100, readyUs: 180, moved: 2, leader: 7 },
-      { index: 2, startUs: 200, readyUs: null, moved: 1, leader: 5 },
+      { index: 0, startUs: 0, readyUs: 0, moved: 0, abandoned: 0, leader: -1 },
+      { index: 1, startUs: 100, readyUs: 180, moved: 2, abandoned: 1, leader: 7 },
+      { index: 2, startUs: 200, readyUs: null, moved: 1, abandoned: 0, leader: 5 },
     ]);
   });
 });

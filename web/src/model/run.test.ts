@@ -65,7 +65,7 @@ describe('run model', () => {
   });
 
   it('epochs as summary.json has them: moved, and the lowest finalised rate over the transition', () => {
-    expect(run.epochs).toEqual([{ index: 1, startUs: 40 * S, readyUs: 64 * S, moved: 2, leader: 2, minTpsDuringTransition: 0 }]);
+    expect(run.epochs).toEqual([{ index: 1, startUs: 40 * S, readyUs: 64 * S, moved: 2, abandoned: 0, leader: 2, minTpsDuringTransition: 0 }]);
   });
 
   it('cross-shard matrix is cumulative up to the replay time', () => {

@@ -22,7 +22,7 @@ export class SidePanel {
     p.root.classList.add('side-panel');
     this.body = p.body;
     if (this.mode === 'epochs') {
-      p.caption.textContent = 'As summary.json: start = epoch.start; transition = until epoch.ready (every mover voting in its new shard; Zilliqa: shards formed); min = lowest finalised tx/s in it.';
+      p.caption.textContent = 'As summary.json: start = epoch.start; transition = until epoch.ready (every mover voting in its new shard; Zilliqa: shards formed); min = lowest finalised tx/s in it; abandoned = moves given up for the node\'s next one.';
       this.buildEpochTable();
     } else if (this.mode === 'schedule') {
       p.caption.textContent = hasSchedule ? 'Producers in slot order; the one that proposed the latest block is dark.' : 'No schedule.change in this trace: the latest proposers are listed.';
@@ -46,7 +46,7 @@ export class SidePanel {
           String(e.index),
           (e.startUs / 1e6).toFixed(1),
           tr ? `${(tr.startUs / 1e6).toFixed(1)}–${(tr.endUs / 1e6).toFixed(1)}` : e.readyUs !== null ? `ready ${(e.readyUs / 1e6).toFixed(1)}` : '–',
-          fmtInt(tr?.moved ?? e.moved),
+          fmtInt(tr?.moved ?? e.moved) + (e.abandoned > 0 ? ` (+${fmtInt(e.abandoned)} abandoned)` : ''),
           e.minTpsDuringTransition === null ? '–' : fmtTps(e.minTpsDuringTransition),
         ],
       };
