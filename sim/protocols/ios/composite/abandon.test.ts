@@ -15,6 +15,7 @@ describe('a move still bootstrapping when the node’s next batch starts', () =>
   it('is abandoned for the newer move, and traced as such', () => {
     const abandoned = events.filter((e) => e.type === 'shard.abandon');
     expect(abandoned.length).toBeGreaterThan(0);
+    expect(run.instance.iosNodes.reduce((sum, v) => sum + v.stats.movesAbandoned, 0)).toBe(abandoned.length);
     // Each abandoned move gives way to the node's next move, whose batch has just started (the node acts once its
     // CPU is free), from the shard it was heading to. That move is traced when it is ready or abandoned in turn;
     // one still downloading at the end is not traced yet.
