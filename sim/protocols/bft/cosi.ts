@@ -78,6 +78,10 @@ interface ComputedRound {
 export class CosiNode {
   /** The view's backoff (core.ts applyBackoff, PBFT §4.5.2): every window is this many times the configured one. */
   windowScale = 1;
+  /** phaseTimeoutMs in µs, times the view's backoff: what every subtree window is a share of. */
+  private get scaledPhaseUs(): number {
+    return this.phaseTimeoutUs * this.windowScale;
+  }
   private round: RoundState | null = null;
   private computed: ComputedRound | null = null;
   /** Round fidelity: the cost of validating `validated`, kept for a star retry of the same block. */
@@ -189,7 +193,7 @@ export class CosiNode {
       upBytes: this.sizes.of({ type: 'commitment', round: key, signers: 1 }),
       workUs: (pos) => ceilUs(work(pos) + this.cpu.signUs),
       aggregateUsPerSigner: this.cpu.aggregateUsPerSigner,
-      windowUs: (pos) => ceilUs(subtreeWindowUs(this.phaseTimeoutUs * this.windowScale, graph.heightOf(pos), graph.depth) + allow(pos)),
+      windowUs: (pos) => ceilUs(subtreeWindowUs(this.scaledPhaseUs, graph.heightOf(pos), graph.depth) + allow(pos)),
       members: null,
       result: null,
     };
@@ -233,7 +237,7 @@ export class CosiNode {
       relayUs: (pos) => (pos === 0 ? 0 : verifyUs),
       workUs: () => ceilUs(this.cpu.signUs),
       aggregateUsPerSigner: this.cpu.aggregateUsPerSigner,
-      windowUs: (pos) => subtreeWindowUs(this.phaseTimeoutUs * this.windowScale, graph.heightOf(pos), graph.depth),
+      windowUs: (pos) => subtreeWindowUs(this.scaledPhaseUs, graph.heightOf(pos), graph.depth),
       members: r.joined,
       result: null,
     };
@@ -377,7 +381,7 @@ export class CosiNode {
 
   /** See the file comment: h·T/(2D), plus block validation in the prepare commitment step. */
   private windowUs(r: RoundState, step: 'commitment' | 'response'): number {
-    const base = subtreeWindowUs(this.phaseTimeoutUs * this.windowScale, r.levelsBelow, r.depth);
+    const base = subtreeWindowUs(this.scaledPhaseUs, r.levelsBelow, r.depth);
     const validate = step === 'commitment' && r.key.phase === 'prepare' ? this.validateUs(r.block) : 0;
     return ceilUs(base + validate);
   }

@@ -1,4 +1,4 @@
-import type { TreeRoundSpec } from '../tree-round.js';
+import type { TreeRoundSpec, TreeShape } from '../tree-round.js';
 import type { NodeId } from '../types.js';
 import type { Topology } from './messages.js';
 
@@ -20,12 +20,6 @@ const RECENT_ROUNDS = 8;
  *     reaches a quorum (README "One stalled shard"). The default until stop 15.
  */
 export type TreeLayout = 'onet' | 'heap';
-
-/** The shape round fidelity reads (tree-round.ts): position p's parent, and its children childStart[p] … childStart[p + 1] − 1. */
-export interface TreeShape {
-  readonly parents: Int32Array;
-  readonly childStart: Int32Array;
-}
 
 /**
  * CoSi communication graphs (Syta et al., S&P 2016 §IV; ByzCoin §3). Members are laid out in
@@ -68,8 +62,8 @@ export class CosiGraph implements TreeShape {
         }
         level = below;
       }
-      // Breadth-first numbering makes childStart non-decreasing: a childless parent's start is its successor's.
-      for (let p = size - 1; p >= 0; p--) if (this.childStart[p]! > this.childStart[p + 1]!) this.childStart[p] = this.childStart[p + 1]!;
+      // Parents are visited in position order and their children numbered on, so childStart never decreases and
+      // a childless parent's range is empty; the last level keeps `size`.
     }
     this.heights = new Int32Array(size);
     for (let p = size - 1; p > 0; p--) {
@@ -108,7 +102,7 @@ export class CommitteeCache {
   get(members: readonly NodeId[], treeBranching: number, layout: TreeLayout = 'heap'): Committee {
     let byBranching = this.byMembers.get(members);
     if (!byBranching) this.byMembers.set(members, (byBranching = new Map()));
-    const key = layout === 'heap' ? treeBranching : -treeBranching;
+    const key = layout === 'heap' ? treeBranching : -treeBranching; // one number per (branching, layout)
     let c = byBranching.get(key);
     if (!c) byBranching.set(key, (c = new Committee(members, treeBranching, layout)));
     return c;

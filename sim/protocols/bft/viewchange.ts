@@ -8,7 +8,7 @@ import type { BlockRef, MsgOf } from './messages.js';
  */
 
 /** Backoff cap for the view-change wait and a view's phase windows: at most 2^6 × the configured value. */
-export const MAX_BACKOFF_EXP = 6;
+const MAX_BACKOFF_EXP = 6;
 
 /**
  * PBFT's liveness rule (Castro & Liskov, OSDI '99, §4.5.2): a replica whose view v+1 ends before it executes
@@ -48,7 +48,7 @@ export class LeaderWatch {
   /** The leader of `view` showed life at `now`. */
   sawProgress(view: number, now: Micros): void {
     this.target = view;
-    this.deadlineUs = now + this.timeoutUs * this.scale;
+    this.deadlineUs = now + this.waitUs;
   }
 
   /**
