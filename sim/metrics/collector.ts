@@ -1,7 +1,7 @@
 import type { ConfirmLevel, NodeId, TxSet } from '../protocols/types.js';
 import { Histogram } from './histogram.js';
 import { GrowableSeries } from './growable.js';
-import { IntervalSet } from './intervals.js';
+import { SegmentSet } from '../workload/segment-set.js';
 import type { MetricsBucketEvent } from './series.js';
 import type { CollectorOptions, InvariantTotals, MetricsTotals, TxFacts } from './totals.js';
 
@@ -18,7 +18,7 @@ export type { CollectorOptions, CrossShardTotals, InvariantTotals, MetricsTotals
  * latencies at commit time `at` are uniform over [at − t1, at − t0] and enter the histograms with
  * Histogram.addUniform.
  *
- * Each id counts at most once per level: one IntervalSet per level (confirm, final, abort) remembers what
+ * Each id counts at most once per level: one SegmentSet per level (confirm, final, abort) remembers what
  * was counted. A second final commit of an id is not counted again and is an invariant
  * violation, as is an id both finalised and aborted (Atomix atomicity, DESIGN §6.7); neither throws, both
  * are counted in `invariants`. A final confirmation is also a confirmation, for an id never soft-confirmed.
@@ -33,9 +33,11 @@ export class MetricsCollector {
   private readonly bucketUs: number;
   private readonly book: TxFacts;
   private readonly trackCross: boolean;
-  private readonly confirmedIds = new IntervalSet();
-  private readonly finalizedIds = new IntervalSet();
-  private readonly abortedIds = new IntervalSet();
+  // Which ids each level has counted, per book segment (workload/segment-set.ts): at paper scale committed
+  // and aborted ids interleave segment by segment, millions of intervals as plain interval sets.
+  private readonly confirmedIds = new SegmentSet();
+  private readonly finalizedIds = new SegmentSet();
+  private readonly abortedIds = new SegmentSet();
   private readonly confirmLatencyUs = new Histogram();
   private readonly finalLatencyUs = new Histogram();
   private readonly crossLatencyUs = new Histogram();
@@ -67,7 +69,7 @@ export class MetricsCollector {
     /** The window whose latencies are pooled (−1: none), and the counts pooled for it. */
     t0: -1, t1: -1, pendingConfirm: 0, pendingFinal: 0, pendingCross: 0,
   };
-  private readonly onCommitPart = (seg: number, s: number, e: number): void => this.commitPart(seg, s, e);
+  private readonly onCommitPart = (seg: number, s: number, e: number, lo: number, hi: number): void => this.commitPart(seg, s, e, lo, hi);
 
   constructor(opts: CollectorOptions) {
     if (!Number.isSafeInteger(opts.bucketUs) || opts.bucketUs <= 0) {
@@ -108,7 +110,7 @@ export class MetricsCollector {
    * window stays the same (a block's segments mostly share a few windows), so a block costs one
    * Histogram.addUniform per window and level rather than per segment.
    */
-  private commitPart(seg: number, s: number, e: number): void {
+  private commitPart(seg: number, s: number, e: number, lo: number, hi: number): void {
     const p = this.part;
     const t0 = this.book.t0Of(seg);
     const t1 = this.book.t1Of(seg);
@@ -124,18 +126,18 @@ export class MetricsCollector {
     this.inv.checked += n;
     let newConfirm: number;
     if (p.final) {
-      const newFinal = this.finalizedIds.add(s, e);
+      const newFinal = this.finalizedIds.add(seg, lo, hi, s, e);
       this.inv.duplicateCommits += n - newFinal;
       if (newFinal > 0) {
-        if (this.abortedIds.size > 0) this.inv.finalAndAborted += Math.min(newFinal, this.abortedIds.overlap(s, e));
+        if (this.abortedIds.size > 0) this.inv.finalAndAborted += Math.min(newFinal, this.abortedIds.countIn(seg, lo, s, e));
         p.finalized += newFinal;
         p.pendingFinal += newFinal;
         if (this.trackCross && this.book.isCross(seg)) p.pendingCross += newFinal;
       }
       // Already confirmed is the normal case here, not a duplicate.
-      newConfirm = this.confirmedIds.add(s, e);
+      newConfirm = this.confirmedIds.add(seg, lo, hi, s, e);
     } else {
-      newConfirm = this.confirmedIds.add(s, e);
+      newConfirm = this.confirmedIds.add(seg, lo, hi, s, e);
       this.reconfirmed += n - newConfirm;
     }
     p.confirmed += newConfirm;
@@ -170,11 +172,11 @@ export class MetricsCollector {
 
   /** Ids an `abort` call has counted so far (a field, so the part callback is bound once, like commitPart's). */
   private abortedNow = 0;
-  private readonly onAbortPart = (seg: number, s: number, e: number): void => {
+  private readonly onAbortPart = (seg: number, s: number, e: number, lo: number, hi: number): void => {
     this.inv.checked += e - s;
-    const added = this.abortedIds.add(s, e);
+    const added = this.abortedIds.add(seg, lo, hi, s, e);
     if (added === 0) return;
-    if (this.finalizedIds.size > 0) this.inv.finalAndAborted += Math.min(added, this.finalizedIds.overlap(s, e));
+    if (this.finalizedIds.size > 0) this.inv.finalAndAborted += Math.min(added, this.finalizedIds.countIn(seg, lo, s, e));
     this.abortedNow += added;
     if (this.trackCross && this.book.isCross(seg)) this.totals.crossAborted += added;
   };

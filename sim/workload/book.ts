@@ -113,10 +113,11 @@ export class TxBook {
   }
 
   /**
-   * Call `fn(seg, start, end)` for each piece of `txs` that lies in one segment, in the order of `txs`'
-   * ranges, so a range across three segments gives three calls. Throws on an id that was never issued.
+   * Call `fn(seg, start, end, segStart, segEnd)` for each piece [start, end) of `txs` that lies in one
+   * segment [segStart, segEnd), in the order of `txs`' ranges, so a range across three segments gives three
+   * calls. Throws on an id that was never issued.
    */
-  forEachSegmentPart(txs: TxSet, fn: (seg: number, start: number, end: number) => void): void {
+  forEachSegmentPart(txs: TxSet, fn: (seg: number, start: number, end: number, segStart: number, segEnd: number) => void): void {
     const r = txs.ranges;
     for (let i = 0; i < r.length; i += 2) {
       let a = r[i]!;
@@ -125,10 +126,13 @@ export class TxBook {
       if (a === b) continue;
       if (b > this.nextId) throw new RangeError(`TxBook: no transaction ${this.nextId} (range [${a}, ${b}) was never issued)`);
       let seg = this.segmentIndexOf(a);
+      let segStart = this.start.get(seg);
       while (a < b) {
-        const end = Math.min(b, this.endOf(seg));
-        fn(seg, a, end);
+        const segEnd = this.endOf(seg);
+        const end = Math.min(b, segEnd);
+        fn(seg, a, end, segStart, segEnd);
         a = end;
+        segStart = segEnd;
         seg++;
       }
     }

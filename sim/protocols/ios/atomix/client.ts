@@ -6,7 +6,7 @@ import type { CrossShardFacts } from './facts.js';
 import { isCrossShard } from './facts.js';
 import type { AtomixEffect, AtomixMsg, AtomixSizes, AtomixTimer, ProofRef } from './messages.js';
 import type { AtomixObserver } from './observer.js';
-import { IntervalSet, RangeMap, countOf, normalize } from './ranges.js';
+import { IntervalSet, RangeMap, countOf, normalize } from '../../../workload/ranges.js';
 
 /**
  * The Atomix driver (OmniLedger §IV-D: "client-driven"; the IOS whitepaper lets any party drive the

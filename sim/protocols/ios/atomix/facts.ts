@@ -13,6 +13,11 @@
  */
 
 export interface FactSegment {
+  /** The segment's index (the book's), for state kept per segment (workload/segment-set.ts). */
+  readonly seg: number;
+  /** The whole segment [segStart, segEnd). */
+  readonly segStart: number;
+  readonly segEnd: number;
   /** The piece [start, end) of the segment that was asked about (clipped). */
   readonly start: number;
   readonly end: number;
@@ -125,6 +130,9 @@ export class SegmentTable implements CrossShardFacts {
       const a = Math.max(start, s.start);
       const b = Math.min(end, s.end);
       fn({
+        seg: k,
+        segStart: s.start,
+        segEnd: s.end,
         start: a,
         end: b,
         inputShards: s.inputShards,

@@ -16,4 +16,4 @@ export { AtomixSizes, ENVELOPE_BYTES, RANGE_BYTES } from './messages.js';
 export type { AtomixEffect, AtomixMsg, AtomixTimer, ProofRef } from './messages.js';
 export { SegmentTable, forEachAlwaysRejected, forEachCoinRun, isCrossShard } from './facts.js';
 export type { CrossShardFacts, FactSegment, SegmentSpec } from './facts.js';
-export { IntervalSet, RangeMap, countOf, normalize } from './ranges.js';
+export { IntervalSet, RangeMap, countOf, normalize } from '../../../workload/ranges.js';

@@ -6,7 +6,7 @@ import type { CrossShardFacts, FactSegment } from './facts.js';
 import { forEachAlwaysRejected, forEachCoinRun, isCrossShard } from './facts.js';
 import type { AtomixEffect, AtomixMsg, AtomixSizes, ProofRef } from './messages.js';
 import type { AtomixBook, AtomixObserver } from './observer.js';
-import { IntervalSet, RangeMap, countOf, normalize } from './ranges.js';
+import { IntervalSet, RangeMap, countOf, normalize } from '../../../workload/ranges.js';
 
 /**
  * The input-shard side of Atomix (OmniLedger §IV-D steps 2–3; IOS whitepaper "Inter-Shard Transactions"

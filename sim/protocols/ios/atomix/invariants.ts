@@ -2,7 +2,8 @@ import type { CrossShardFacts, FactSegment } from './facts.js';
 import { forEachAlwaysRejected, forEachCoinRun, hasAlwaysRejected } from './facts.js';
 import type { AtomixBook, AtomixObserver } from './observer.js';
 import { creditPerTx } from './output.js';
-import { IntervalSet, countOf, subtractSorted } from './ranges.js';
+import { IntervalSet, countOf, subtractSorted } from '../../../workload/ranges.js';
+import { SegmentSet } from '../../../workload/segment-set.js';
 
 /**
  * The Atomix invariants (DESIGN §6.7), checked as the state machines report their transitions
@@ -48,15 +49,18 @@ export class AtomixInvariants implements AtomixObserver {
   checked = 0;
   violations = 0;
   readonly log: Violation[] = [];
-  private readonly offeredSet = new IntervalSet();
-  private readonly clientCommit = new IntervalSet();
-  private readonly clientAbort = new IntervalSet();
-  /** Per shard: locks live (not released), and among them those a commit has spent. */
-  private readonly lockedLive = new Map<number, IntervalSet>();
-  private readonly spent = new Map<number, IntervalSet>();
+  // Every id set below is kept per book segment (workload/segment-set.ts): at paper scale each holds one
+  // interval per segment, millions, and as interval sets they were most of the checker's time.
+  private readonly offeredSet = new SegmentSet();
+  private readonly clientCommit = new SegmentSet();
+  private readonly clientAbort = new SegmentSet();
+  /** Per input shard: locks live (not released), and among them those a commit has spent. */
+  private readonly lockedLive = new RouteSets('inputShards');
+  private readonly spent = new RouteSets('inputShards');
   private readonly coins = new Map<number, IntervalSet>();
-  private readonly committedAt = new Map<number, IntervalSet>();
-  private readonly committedAny = new IntervalSet();
+  /** Per output shard: ids committed (credited) there. */
+  private readonly committedAt = new RouteSets('outputShards');
+  private readonly committedAny = new SegmentSet();
   /** Value of locks that commits moved to output shards. */
   private spentValue = 0;
 
@@ -65,16 +69,17 @@ export class AtomixInvariants implements AtomixObserver {
     private readonly maxLog = 1000,
   ) {}
 
+  /** Ids offered to a driver; ids the facts do not know are ignored (the checks name them as never offered). */
   offered(_now: number, ranges: readonly number[]): void {
-    this.offeredSet.addRanges(ranges);
+    this.eachSegment(ranges, (seg) => void this.offeredSet.add(seg.seg, seg.segStart, seg.segEnd, seg.start, seg.end));
   }
 
   locked(now: number, shard: number, ranges: readonly number[]): void {
-    const live = setOf(this.lockedLive, shard);
+    const live = this.lockedLive;
     const coins = setOf(this.coins, shard);
     this.eachSegment(ranges, (seg) => {
       this.expectOffered(now, seg, 'locked', shard);
-      if (!this.pass(live.countIn(seg.start, seg.end) === 0)) this.fail(now, 'double-spend', `tx ${span(live.intersect(seg.start, seg.end, []))} locked twice in shard ${shard}`);
+      if (!this.pass(live.countIn(shard, seg, seg.start, seg.end) === 0)) this.fail(now, 'double-spend', `tx ${span(live.intersect(shard, seg, seg.start, seg.end, []))} locked twice in shard ${shard}`);
       if (!this.pass(!hasAlwaysRejected(seg, seg.start, seg.end))) {
         const bad: number[] = [];
         forEachAlwaysRejected(seg, seg.start, seg.end, (a, b) => bad.push(a, b));
@@ -87,7 +92,7 @@ export class AtomixInvariants implements AtomixObserver {
         }
         coins.add(a + delta, b + delta);
       });
-      live.add(seg.start, seg.end);
+      live.add(shard, seg, seg.start, seg.end);
     });
   }
 
@@ -96,79 +101,79 @@ export class AtomixInvariants implements AtomixObserver {
   }
 
   released(now: number, shard: number, ranges: readonly number[]): void {
-    const live = setOf(this.lockedLive, shard);
-    const spent = setOf(this.spent, shard);
+    const live = this.lockedLive;
+    const spent = this.spent;
     const coins = setOf(this.coins, shard);
     this.eachSegment(ranges, (seg) => {
-      if (!this.pass(spent.countIn(seg.start, seg.end) === 0)) {
-        this.fail(now, 'atomicity', `tx ${span(spent.intersect(seg.start, seg.end, []))} released (aborted) in input shard ${shard} after its commit`);
+      if (!this.pass(spent.countIn(shard, seg, seg.start, seg.end) === 0)) {
+        this.fail(now, 'atomicity', `tx ${span(spent.intersect(shard, seg, seg.start, seg.end, []))} released (aborted) in input shard ${shard} after its commit`);
       }
-      if (!this.pass(live.covers(seg.start, seg.end))) {
-        this.fail(now, 'atomicity', `tx ${span(live.subtract(seg.start, seg.end, []))} released in shard ${shard} without a live lock`);
+      if (!this.pass(live.countIn(shard, seg, seg.start, seg.end) === seg.end - seg.start)) {
+        this.fail(now, 'atomicity', `tx ${span(live.subtract(shard, seg, seg.start, seg.end, []))} released in shard ${shard} without a live lock`);
       }
-      const held = live.intersect(seg.start, seg.end, []);
+      const held = live.intersect(shard, seg, seg.start, seg.end, []);
       for (let i = 0; i < held.length; i += 2) {
         forEachCoinRun(seg, held[i]!, held[i + 1]!, (a, b, delta) => coins.remove(a + delta, b + delta));
       }
-      live.remove(seg.start, seg.end);
+      live.remove(shard, seg, seg.start, seg.end);
     });
   }
 
   committed(now: number, shard: number, ranges: readonly number[]): void {
-    const at = setOf(this.committedAt, shard);
+    const at = this.committedAt;
     this.eachSegment(ranges, (seg) => {
+      const i = seg.seg;
       this.expectOffered(now, seg, 'committed', shard);
       if (!this.pass(seg.outputShards.includes(shard))) this.fail(now, 'atomicity', `tx ${seg.start}..${seg.end - 1} committed in shard ${shard}, not one of its output shards`);
       // Each assertion counts its ids without building them; the ranges are built for a failure's message.
-      const twice = at.countIn(seg.start, seg.end) === 0 ? NO_RANGES : at.intersect(seg.start, seg.end, []);
+      const twice = at.countIn(shard, seg, seg.start, seg.end) === 0 ? NO_RANGES : at.intersect(shard, seg, seg.start, seg.end, []);
       if (!this.pass(twice.length === 0)) this.fail(now, 'double-spend', `tx ${span(twice)} credited twice in output shard ${shard}`);
-      if (!this.pass(this.clientAbort.countIn(seg.start, seg.end) === 0)) {
-        this.fail(now, 'atomicity', `tx ${span(this.clientAbort.intersect(seg.start, seg.end, []))} committed in shard ${shard} after its driver aborted it`);
+      if (!this.pass(this.clientAbort.countIn(i, seg.segStart, seg.start, seg.end) === 0)) {
+        this.fail(now, 'atomicity', `tx ${span(this.clientAbort.intersect(i, seg.segStart, seg.start, seg.end, []))} committed in shard ${shard} after its driver aborted it`);
       }
-      if (!this.pass(this.clientCommit.covers(seg.start, seg.end))) {
-        this.fail(now, 'atomicity', `tx ${span(this.clientCommit.subtract(seg.start, seg.end, []))} committed in shard ${shard} without its driver's unlock-to-commit`);
+      if (!this.pass(this.clientCommit.covers(i, seg.segStart, seg.start, seg.end))) {
+        this.fail(now, 'atomicity', `tx ${span(this.clientCommit.subtract(i, seg.segStart, seg.start, seg.end, []))} committed in shard ${shard} without its driver's unlock-to-commit`);
       }
       // Backed: locked (live or already spent by another output's commit) in every input shard.
       let backed = [seg.start, seg.end];
       for (const s of seg.inputShards) {
-        const live = setOf(this.lockedLive, s);
-        if (backed.length === 2 && live.covers(backed[0]!, backed[1]!)) {
+        if (backed.length === 2 && this.lockedLive.countIn(s, seg, backed[0]!, backed[1]!) === backed[1]! - backed[0]!) {
           this.pass(true); // the common case: all of it locked there, nothing missing
           continue;
         }
         const next: number[] = [];
-        for (let i = 0; i < backed.length; i += 2) live.intersect(backed[i]!, backed[i + 1]!, next);
+        for (let k = 0; k < backed.length; k += 2) this.lockedLive.intersect(s, seg, backed[k]!, backed[k + 1]!, next);
         const missing = subtractSorted(backed, next);
         if (!this.pass(missing.length === 0)) this.fail(now, 'atomicity', `tx ${span(missing)} committed in output shard ${shard} while input shard ${s} has not locked it (rejected, released or undecided)`);
         backed = next;
       }
       if (twice.length > 0) backed = subtractSorted(backed, twice);
-      for (const s of seg.inputShards) setOf(this.spent, s).addRanges(backed);
+      for (const s of seg.inputShards) for (let k = 0; k < backed.length; k += 2) this.spent.add(s, seg, backed[k]!, backed[k + 1]!);
       this.spentValue += creditPerTx(seg, shard) * countOf(backed);
-      at.add(seg.start, seg.end);
-      this.committedAny.add(seg.start, seg.end);
+      at.add(shard, seg, seg.start, seg.end);
+      this.committedAny.add(i, seg.segStart, seg.segEnd, seg.start, seg.end);
     });
   }
 
   clientCommitted(now: number, ranges: readonly number[]): void {
     for (let i = 0; i < ranges.length; i += 2) {
-      if (!this.pass(this.clientAbort.countIn(ranges[i]!, ranges[i + 1]!) === 0)) {
-        this.fail(now, 'atomicity', `driver committed tx ${span(this.clientAbort.intersect(ranges[i]!, ranges[i + 1]!, []))} after aborting it`);
+      if (!this.pass(this.countRange(this.clientAbort, ranges[i]!, ranges[i + 1]!) === 0)) {
+        this.fail(now, 'atomicity', `driver committed tx ${span(this.intersectRange(this.clientAbort, ranges[i]!, ranges[i + 1]!))} after aborting it`);
       }
     }
-    this.clientCommit.addRanges(ranges);
+    this.addRanges(this.clientCommit, ranges);
   }
 
   clientAborted(now: number, ranges: readonly number[]): void {
     for (let i = 0; i < ranges.length; i += 2) {
-      if (!this.pass(this.committedAny.countIn(ranges[i]!, ranges[i + 1]!) === 0)) {
-        this.fail(now, 'atomicity', `driver aborted tx ${span(this.committedAny.intersect(ranges[i]!, ranges[i + 1]!, []))} already committed in an output shard`);
+      if (!this.pass(this.countRange(this.committedAny, ranges[i]!, ranges[i + 1]!) === 0)) {
+        this.fail(now, 'atomicity', `driver aborted tx ${span(this.intersectRange(this.committedAny, ranges[i]!, ranges[i + 1]!))} already committed in an output shard`);
       }
-      if (!this.pass(this.clientCommit.countIn(ranges[i]!, ranges[i + 1]!) === 0)) {
-        this.fail(now, 'atomicity', `driver aborted tx ${span(this.clientCommit.intersect(ranges[i]!, ranges[i + 1]!, []))} after committing it`);
+      if (!this.pass(this.countRange(this.clientCommit, ranges[i]!, ranges[i + 1]!) === 0)) {
+        this.fail(now, 'atomicity', `driver aborted tx ${span(this.intersectRange(this.clientCommit, ranges[i]!, ranges[i + 1]!))} after committing it`);
       }
     }
-    this.clientAbort.addRanges(ranges);
+    this.addRanges(this.clientAbort, ranges);
   }
 
   /**
@@ -186,27 +191,37 @@ export class AtomixInvariants implements AtomixObserver {
   finish(now: number, books?: Iterable<AtomixBook>, initialTotal = 0): AtomixOutcome {
     if (books) this.checkConservation(now, books, initialTotal);
     const o: AtomixOutcome = { offered: this.offeredSet.size, committed: 0, aborted: 0, pending: 0, awaitingProofs: 0, committing: 0, abortedStillLocked: 0 };
-    this.eachSegment(this.offeredSet.toRanges(), (seg) => {
-      // Committed = committed in every output shard of the route.
-      let all = [seg.start, seg.end];
-      for (const s of seg.outputShards) {
-        const next: number[] = [];
-        for (let i = 0; i < all.length; i += 2) setOf(this.committedAt, s).intersect(all[i]!, all[i + 1]!, next);
-        all = next;
-      }
-      const aborted = this.clientAbort.intersect(seg.start, seg.end, []);
-      const both = subtractSorted(all, subtractSet(all, this.clientAbort));
-      this.check(now, 'atomicity', both.length === 0, () => `tx ${span(both)} both committed and aborted`);
-      const pending = subtractSet(subtractSorted([seg.start, seg.end], all), IntervalSet.of(aborted));
-      const committing = countOf(subtractSorted(pending, subtractSet(pending, this.clientCommit)));
-      o.committed += countOf(all);
-      o.aborted += countOf(aborted) - countOf(both);
-      o.pending += countOf(pending);
-      o.committing += committing;
-      o.awaitingProofs += countOf(pending) - committing;
-      for (const s of seg.inputShards) {
-        const live = setOf(this.lockedLive, s);
-        for (let i = 0; i < aborted.length; i += 2) o.abortedStillLocked += live.countIn(aborted[i]!, aborted[i + 1]!);
+    // Every offered piece: each segment's offered ids, range by range.
+    this.facts.forEachSegment(0, Number.MAX_SAFE_INTEGER, (seg) => {
+      const i = seg.seg;
+      const offered = this.offeredSet.intersect(i, seg.segStart, seg.start, seg.end, []);
+      for (let r = 0; r < offered.length; r += 2) {
+        const s0 = offered[r]!;
+        const e0 = offered[r + 1]!;
+        // Committed = committed in every output shard of the route.
+        let all = [s0, e0];
+        for (const s of seg.outputShards) {
+          const next: number[] = [];
+          for (let k = 0; k < all.length; k += 2) this.committedAt.intersect(s, seg, all[k]!, all[k + 1]!, next);
+          all = next;
+        }
+        const aborted = this.clientAbort.intersect(i, seg.segStart, s0, e0, []);
+        const notAborted: number[] = [];
+        for (let k = 0; k < all.length; k += 2) this.clientAbort.subtract(i, seg.segStart, all[k]!, all[k + 1]!, notAborted);
+        const both = subtractSorted(all, notAborted);
+        this.check(now, 'atomicity', both.length === 0, () => `tx ${span(both)} both committed and aborted`);
+        const pending = subtractSorted(subtractSorted([s0, e0], all), aborted);
+        const uncommitted: number[] = [];
+        for (let k = 0; k < pending.length; k += 2) this.clientCommit.subtract(i, seg.segStart, pending[k]!, pending[k + 1]!, uncommitted);
+        const committing = countOf(subtractSorted(pending, uncommitted));
+        o.committed += countOf(all);
+        o.aborted += countOf(aborted) - countOf(both);
+        o.pending += countOf(pending);
+        o.committing += committing;
+        o.awaitingProofs += countOf(pending) - committing;
+        for (const s of seg.inputShards) {
+          for (let k = 0; k < aborted.length; k += 2) o.abortedStillLocked += this.lockedLive.countIn(s, seg, aborted[k]!, aborted[k + 1]!);
+        }
       }
     });
     this.check(now, 'lost', o.committed + o.aborted + o.pending === o.offered, () => `offered ${o.offered} ≠ committed ${o.committed} + aborted ${o.aborted} + pending ${o.pending}`);
@@ -219,9 +234,26 @@ export class AtomixInvariants implements AtomixObserver {
   }
 
   private expectOffered(now: number, seg: FactSegment, what: 'locked' | 'committed', shard: number): void {
-    if (!this.pass(this.offeredSet.covers(seg.start, seg.end))) {
-      this.fail(now, 'lost', `tx ${span(this.offeredSet.subtract(seg.start, seg.end, []))} ${what} in shard ${shard} but never offered to a driver`);
+    if (!this.pass(this.offeredSet.covers(seg.seg, seg.segStart, seg.start, seg.end))) {
+      this.fail(now, 'lost', `tx ${span(this.offeredSet.subtract(seg.seg, seg.segStart, seg.start, seg.end, []))} ${what} in shard ${shard} but never offered to a driver`);
     }
+  }
+
+  /** Ids of [a, b) in `set` (a range of any length: summed segment by segment). */
+  private countRange(set: SegmentSet, a: number, b: number): number {
+    let n = 0;
+    this.facts.forEachSegment(a, b, (seg) => (n += set.countIn(seg.seg, seg.segStart, seg.start, seg.end)));
+    return n;
+  }
+
+  private intersectRange(set: SegmentSet, a: number, b: number): number[] {
+    const out: number[] = [];
+    this.facts.forEachSegment(a, b, (seg) => set.intersect(seg.seg, seg.segStart, seg.start, seg.end, out));
+    return out;
+  }
+
+  private addRanges(set: SegmentSet, ranges: readonly number[]): void {
+    this.eachSegment(ranges, (seg) => void set.add(seg.seg, seg.segStart, seg.segEnd, seg.start, seg.end));
   }
 
   private eachSegment(ranges: readonly number[], fn: (seg: FactSegment) => void): void {
@@ -251,6 +283,53 @@ export class AtomixInvariants implements AtomixObserver {
   }
 }
 
+/**
+ * One id set per shard, for the shards of one side of the routes (input or output shards). Ids of a segment
+ * in the set of the shard at position k of its route's list are held by the k-th SegmentSet (a segment
+ * names each shard once per side, so the k-th set holds exactly one shard's ids of each segment); a shard
+ * off the segment's route (a faulty report, which the checks then flag) falls back to a plain IntervalSet.
+ */
+class RouteSets {
+  private readonly byPosition: SegmentSet[] = [];
+  private readonly offRoute = new Map<number, IntervalSet>();
+
+  constructor(private readonly side: 'inputShards' | 'outputShards') {}
+
+  countIn(shard: number, seg: FactSegment, s: number, e: number): number {
+    const k = seg[this.side].indexOf(shard);
+    if (k >= 0) return this.byPosition[k]?.countIn(seg.seg, seg.segStart, s, e) ?? 0;
+    return this.offRoute.get(shard)?.countIn(s, e) ?? 0;
+  }
+
+  intersect(shard: number, seg: FactSegment, s: number, e: number, out: number[]): number[] {
+    const k = seg[this.side].indexOf(shard);
+    if (k >= 0) return this.byPosition[k]?.intersect(seg.seg, seg.segStart, s, e, out) ?? out;
+    return this.offRoute.get(shard)?.intersect(s, e, out) ?? out;
+  }
+
+  subtract(shard: number, seg: FactSegment, s: number, e: number, out: number[]): number[] {
+    const k = seg[this.side].indexOf(shard);
+    const set = k >= 0 ? this.byPosition[k] : this.offRoute.get(shard);
+    if (set === undefined) {
+      if (s < e) out.push(s, e);
+      return out;
+    }
+    return set instanceof SegmentSet ? set.subtract(seg.seg, seg.segStart, s, e, out) : set.subtract(s, e, out);
+  }
+
+  add(shard: number, seg: FactSegment, s: number, e: number): void {
+    const k = seg[this.side].indexOf(shard);
+    if (k >= 0) (this.byPosition[k] ??= new SegmentSet()).add(seg.seg, seg.segStart, seg.segEnd, s, e);
+    else setOf(this.offRoute, shard).add(s, e);
+  }
+
+  remove(shard: number, seg: FactSegment, s: number, e: number): void {
+    const k = seg[this.side].indexOf(shard);
+    if (k >= 0) this.byPosition[k]?.remove(seg.seg, seg.segStart, seg.segEnd, s, e);
+    else this.offRoute.get(shard)?.remove(s, e);
+  }
+}
+
 /** Shared empty ranges (never written). */
 const NO_RANGES: readonly number[] = Object.freeze([]);
 
@@ -258,12 +337,6 @@ function setOf(map: Map<number, IntervalSet>, shard: number): IntervalSet {
   let s = map.get(shard);
   if (!s) map.set(shard, (s = new IntervalSet()));
   return s;
-}
-
-function subtractSet(ranges: readonly number[], set: IntervalSet): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < ranges.length; i += 2) set.subtract(ranges[i]!, ranges[i + 1]!, out);
-  return out;
 }
 
 function shift(ranges: readonly number[], by: number): number[] {

@@ -6,7 +6,7 @@ import type { CrossShardFacts, FactSegment } from './facts.js';
 import { isCrossShard } from './facts.js';
 import type { AtomixEffect, AtomixMsg, AtomixSizes, ProofRef } from './messages.js';
 import type { AtomixBook, AtomixObserver } from './observer.js';
-import { IntervalSet, countOf, intersectSorted, normalize } from './ranges.js';
+import { IntervalSet, countOf, intersectSorted, normalize } from '../../../workload/ranges.js';
 
 /**
  * The output-shard side of Atomix (OmniLedger §IV-D step 3, unlock to commit; IOS whitepaper steps 3–4).

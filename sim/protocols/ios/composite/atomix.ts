@@ -27,7 +27,7 @@ export class BookFacts implements CrossShardFacts {
     const a0 = Math.max(0, start);
     const b0 = Math.min(end, book.count);
     if (a0 >= b0) return;
-    const piece = (this.pieces[this.depth] ??= { start: 0, end: 0, inputShards: [], outputShards: [], invalidEnd: 0, doubleSpendEnd: 0, victimDelta: null, valuePerInput: 1 });
+    const piece = (this.pieces[this.depth] ??= { seg: 0, segStart: 0, segEnd: 0, start: 0, end: 0, inputShards: [], outputShards: [], invalidEnd: 0, doubleSpendEnd: 0, victimDelta: null, valuePerInput: 1 });
     this.depth++;
     try {
       // The book's segments walked here, not through forEachSegmentPart: no range object and no closure
@@ -35,10 +35,14 @@ export class BookFacts implements CrossShardFacts {
       let seg = book.segmentIndexOf(a0);
       for (let a = a0; a < b0; seg++) {
         const s0 = book.startOf(seg);
-        const b = Math.min(b0, book.endOf(seg));
+        const s1 = book.endOf(seg);
+        const b = Math.min(b0, s1);
         const invalidEnd = s0 + book.invalidCountOf(seg);
         const dsEnd = invalidEnd + book.doubleSpendCountOf(seg);
         const route = book.routeOf(seg);
+        piece.seg = seg;
+        piece.segStart = s0;
+        piece.segEnd = s1;
         piece.start = a;
         piece.end = b;
         piece.inputShards = route.inputs;

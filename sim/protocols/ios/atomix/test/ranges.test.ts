@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RngRoot } from '../../../../kernel/rng.js';
 import { SegmentTable } from '../facts.js';
-import { IntervalSet, RangeMap, intersectSorted, normalize, subtractSorted } from '../ranges.js';
+import { IntervalSet, RangeMap, intersectSorted, normalize, subtractSorted } from '../../../../workload/ranges.js';
 
 /** The ranges of a boolean array, for comparison with the naive model. */
 function rangesOf(bits: boolean[]): number[] {
