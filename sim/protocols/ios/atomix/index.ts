@@ -5,10 +5,11 @@
  */
 export { AtomixClient } from './client.js';
 export type { AtomixClientConfig, AtomixClientStats, AtomixDeliver } from './client.js';
-export { AtomixInputShard } from './input.js';
-export type { AtomixInputShardConfig, AtomixInputStats, BlockCert } from './input.js';
-export { AtomixOutputShard, creditPerTx, quorumOf } from './output.js';
-export type { AtomixCommitPart, AtomixOutputShardConfig, AtomixOutputStats } from './output.js';
+export { AtomixInputShard, newAtomixInputSets } from './input.js';
+export type { AtomixInputSets, AtomixInputShardConfig, AtomixInputStats, BlockCert } from './input.js';
+export { AtomixOutputShard, creditPerTx, newAtomixOutputSets, quorumOf } from './output.js';
+export type { AtomixCommitPart, AtomixOutputSets, AtomixOutputShardConfig, AtomixOutputStats } from './output.js';
+export { RouteSets } from './route-sets.js';
 export { AtomixInvariants } from './invariants.js';
 export type { AtomixOutcome, InvariantName, Violation } from './invariants.js';
 export type { AtomixBook, AtomixObserver } from './observer.js';

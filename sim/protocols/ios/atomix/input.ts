@@ -7,6 +7,7 @@ import { forEachAlwaysRejected, forEachCoinRun, isCrossShard } from './facts.js'
 import type { AtomixEffect, AtomixMsg, AtomixSizes, ProofRef } from './messages.js';
 import type { AtomixBook, AtomixObserver } from './observer.js';
 import { IntervalSet, RangeMap, countOf, normalize } from '../../../workload/ranges.js';
+import { RouteSets } from './route-sets.js';
 
 /**
  * The input-shard side of Atomix (OmniLedger §IV-D steps 2–3; IOS whitepaper "Inter-Shard Transactions"
@@ -17,7 +18,7 @@ import { IntervalSet, RangeMap, countOf, normalize } from '../../../workload/ran
  * names can never be locked here afterwards.
  *
  * One object per shard: every correct member holds the same ledger, so the composite keeps one copy and
- * calls it from whichever node finalised the block. State, all id-range sets (README: memory):
+ * calls it from whichever node finalised the block. State (README "State and memory"):
  *   coins      coins consumed here (locked or spent); a coin is the input of transaction x (or, for a
  *              double spend, of its victim — facts.ts)
  *   lockedTx   transactions whose inputs are locked here (kept after a commit: a spent input stays spent)
@@ -36,8 +37,24 @@ export interface AtomixInputShardConfig {
   readonly defaultDriver?: (txId: number) => NodeId;
   /** Free value in the shard's book at the start (only the sum matters to the conservation check). */
   readonly initialBalance?: number;
+  /**
+   * Where the shard keeps which ids are locked, rejected and tombstoned: sets shared by every input shard of
+   * a run (IosAtomix's), as they are kept per route position (route-sets.ts). Default: sets of its own.
+   */
+  readonly sets?: AtomixInputSets;
   /** TEST ONLY — a broken shard that locks coins without checking they are free (must be caught). */
   readonly unsafeSkipDoubleSpendCheck?: boolean;
+}
+
+/** The input shards' id sets, per shard (RouteSets over input shards). */
+export interface AtomixInputSets {
+  readonly locked: RouteSets;
+  readonly rejected: RouteSets;
+  readonly aborted: RouteSets;
+}
+
+export function newAtomixInputSets(): AtomixInputSets {
+  return { locked: new RouteSets('inputShards'), rejected: new RouteSets('inputShards'), aborted: new RouteSets('inputShards') };
 }
 
 /** The certificate of a finalised block: its collective signature is the proof. */
@@ -78,19 +95,24 @@ export class AtomixInputShard {
     proofsSent: 0,
   };
   private readonly coins = new IntervalSet();
-  private readonly lockedTx = new IntervalSet();
-  private readonly rejectedTx = new IntervalSet();
-  private readonly abortedTx = new IntervalSet();
+  private readonly lockedTx: RouteSets;
+  private readonly rejectedTx: RouteSets;
+  private readonly abortedTx: RouteSets;
   private readonly drivers = new RangeMap<NodeId>();
+  private locked = 0;
 
   constructor(private readonly cfg: AtomixInputShardConfig) {
     this.shard = cfg.shard;
     this.book = { balance: cfg.initialBalance ?? 0, locked: 0 };
+    const sets = cfg.sets ?? newAtomixInputSets();
+    this.lockedTx = sets.locked;
+    this.rejectedTx = sets.rejected;
+    this.abortedTx = sets.aborted;
   }
 
   /** Ids whose inputs are locked here (not released; includes inputs a commit elsewhere has spent). */
   get lockedCount(): number {
-    return this.lockedTx.size;
+    return this.locked;
   }
 
   /**
@@ -109,10 +131,11 @@ export class AtomixInputShard {
     for (let i = 0; i < r.length; i += 2) {
       this.cfg.facts.forEachSegment(r[i]!, r[i + 1]!, (seg) => {
         if (!this.holdsInputsOf(seg)) return;
-        const und = this.undecided(seg.start, seg.end);
+        const und = this.undecided(seg, seg.start, seg.end);
         for (let u = 0; u < und.length; u += 2) {
           // Tombstoned ids were aborted already: no block space for them.
-          const open = this.abortedTx.countIn(und[u]!, und[u + 1]!) === 0 ? this.scratchPair(und[u]!, und[u + 1]!) : this.abortedTx.subtract(und[u]!, und[u + 1]!, []);
+          const open =
+            this.abortedTx.countIn(this.shard, seg, und[u]!, und[u + 1]!) === 0 ? this.scratchPair(und[u]!, und[u + 1]!) : this.abortedTx.subtract(this.shard, seg, und[u]!, und[u + 1]!, []);
           for (let j = 0; j < open.length; j += 2) {
             this.drivers.delete(open[j]!, open[j + 1]!);
             this.drivers.set(open[j]!, open[j + 1]!, driver);
@@ -171,23 +194,23 @@ export class AtomixInputShard {
   }
 
   /**
-   * The ids of [a, b) neither locked nor rejected here, as flat ranges in order. The answer is a scratch
+   * The ids of [a, b) (inside seg) neither locked nor rejected here, as flat ranges in order. The answer is a scratch
    * array, valid until the next call (each caller reads it before it asks again): this ran for every
    * segment of every block and lock request, 6% of a paper-scale run's allocations.
    */
-  private undecided(a: number, b: number): number[] {
+  private undecided(seg: FactSegment, a: number, b: number): number[] {
     // Nothing of [a, b) decided yet (a segment's first block): no intermediate ranges. Its own pair, as
     // callers call lockRun (scratchPair) while they read the answer.
-    if (a < b && this.lockedTx.countIn(a, b) === 0 && this.rejectedTx.countIn(a, b) === 0) {
+    if (a < b && this.lockedTx.countIn(this.shard, seg, a, b) === 0 && this.rejectedTx.countIn(this.shard, seg, a, b) === 0) {
       const p = this.undecidedPair;
       p[0] = a;
       p[1] = b;
       return p;
     }
-    const notLocked = this.lockedTx.subtract(a, b, this.scratchNotLocked);
+    const notLocked = this.lockedTx.subtract(this.shard, seg, a, b, this.scratchNotLocked);
     const out = this.scratchUndecided;
     out.length = 0;
-    for (let i = 0; i < notLocked.length; i += 2) this.rejectedTx.subtract(notLocked[i]!, notLocked[i + 1]!, out);
+    for (let i = 0; i < notLocked.length; i += 2) this.rejectedTx.subtract(this.shard, seg, notLocked[i]!, notLocked[i + 1]!, out);
     notLocked.length = 0;
     return out;
   }
@@ -197,20 +220,20 @@ export class AtomixInputShard {
 
   private decideSegment(seg: FactSegment, d: Decisions, newlyLocked: number[], newlyRejected: number[]): void {
     // A block reported twice repeats its decisions.
-    this.lockedTx.intersect(seg.start, seg.end, d.acc);
-    this.rejectedTx.intersect(seg.start, seg.end, d.rej);
-    const und = this.undecided(seg.start, seg.end);
+    this.lockedTx.intersect(this.shard, seg, seg.start, seg.end, d.acc);
+    this.rejectedTx.intersect(this.shard, seg, seg.start, seg.end, d.rej);
+    const und = this.undecided(seg, seg.start, seg.end);
     for (let u = 0; u < und.length; u += 2) {
       const a = und[u]!;
       const b = und[u + 1]!;
-      if (this.abortedTx.countIn(a, b) === 0) {
+      if (this.abortedTx.countIn(this.shard, seg, a, b) === 0) {
         this.decideOpen(seg, a, b, d, newlyLocked, newlyRejected); // no tombstones: the common case
         continue;
       }
       // Tombstones first: an unlock-to-abort is final.
-      const tomb = this.abortedTx.intersect(a, b, []);
-      for (let j = 0; j < tomb.length; j += 2) this.reject(tomb[j]!, tomb[j + 1]!, d, newlyRejected);
-      const open = this.abortedTx.subtract(a, b, []);
+      const tomb = this.abortedTx.intersect(this.shard, seg, a, b, []);
+      for (let j = 0; j < tomb.length; j += 2) this.reject(seg, tomb[j]!, tomb[j + 1]!, d, newlyRejected);
+      const open = this.abortedTx.subtract(this.shard, seg, a, b, []);
       for (let j = 0; j < open.length; j += 2) this.decideOpen(seg, open[j]!, open[j + 1]!, d, newlyLocked, newlyRejected);
     }
   }
@@ -220,7 +243,7 @@ export class AtomixInputShard {
    * then each coin run is locked where its coins are free, in id order.
    */
   private decideOpen(seg: FactSegment, x: number, y: number, d: Decisions, newlyLocked: number[], newlyRejected: number[]): void {
-    forEachAlwaysRejected(seg, x, y, (a, b) => this.reject(a, b, d, newlyRejected));
+    forEachAlwaysRejected(seg, x, y, (a, b) => this.reject(seg, a, b, d, newlyRejected));
     forEachCoinRun(seg, x, y, (s, e, delta) => this.lockRun(seg, s, e, delta, d, newlyLocked, newlyRejected));
   }
 
@@ -236,9 +259,9 @@ export class AtomixInputShard {
     for (let k = 0; k < free.length; k += 2) {
       const ta = free[k]! - delta;
       const tb = free[k + 1]! - delta;
-      this.reject(cur, ta, d, newlyRejected);
+      this.reject(seg, cur, ta, d, newlyRejected);
       this.coins.add(ta + delta, tb + delta);
-      this.lockedTx.add(ta, tb);
+      this.locked += this.lockedTx.add(this.shard, seg, ta, tb);
       d.acc.push(ta, tb);
       newlyLocked.push(ta, tb);
       this.stats.locked += tb - ta;
@@ -246,12 +269,12 @@ export class AtomixInputShard {
       this.book.locked += v * (tb - ta);
       cur = tb;
     }
-    this.reject(cur, e, d, newlyRejected);
+    this.reject(seg, cur, e, d, newlyRejected);
   }
 
-  private reject(a: number, b: number, d: Decisions, newlyRejected: number[]): void {
+  private reject(seg: FactSegment, a: number, b: number, d: Decisions, newlyRejected: number[]): void {
     if (a >= b) return;
-    this.rejectedTx.add(a, b);
+    this.rejectedTx.add(this.shard, seg, a, b);
     d.rej.push(a, b);
     newlyRejected.push(a, b);
     this.stats.rejected += b - a;
@@ -323,20 +346,20 @@ export class AtomixInputShard {
 
   /** Tombstones [a, b) and releases what of it is locked here (a released id counts as rejected from now on). */
   private abortRange(seg: FactSegment, a: number, b: number, released: number[]): void {
-    const und = this.undecided(a, b);
-    for (let u = 0; u < und.length; u += 2) this.stats.tombstonedUndecided += und[u + 1]! - und[u]! - this.abortedTx.countIn(und[u]!, und[u + 1]!);
-    const live = this.lockedTx.intersect(a, b, []);
+    const und = this.undecided(seg, a, b);
+    for (let u = 0; u < und.length; u += 2) this.stats.tombstonedUndecided += und[u + 1]! - und[u]! - this.abortedTx.countIn(this.shard, seg, und[u]!, und[u + 1]!);
+    const live = this.lockedTx.intersect(this.shard, seg, a, b, []);
     for (let k = 0; k < live.length; k += 2) {
       const x = live[k]!;
       const y = live[k + 1]!;
       forEachCoinRun(seg, x, y, (s, e, delta) => this.coins.remove(s + delta, e + delta));
-      this.lockedTx.remove(x, y);
-      this.rejectedTx.add(x, y);
+      this.locked -= this.lockedTx.remove(this.shard, seg, x, y);
+      this.rejectedTx.add(this.shard, seg, x, y);
       this.book.balance += seg.valuePerInput * (y - x);
       this.book.locked -= seg.valuePerInput * (y - x);
       this.stats.released += y - x;
       released.push(x, y);
     }
-    this.abortedTx.add(a, b);
+    this.abortedTx.add(this.shard, seg, a, b);
   }
 }

@@ -4,6 +4,7 @@ import type { AtomixBook, AtomixObserver } from './observer.js';
 import { creditPerTx } from './output.js';
 import { IntervalSet, countOf, subtractSorted } from '../../../workload/ranges.js';
 import { SegmentSet } from '../../../workload/segment-set.js';
+import { RouteSets } from './route-sets.js';
 
 /**
  * The Atomix invariants (DESIGN §6.7), checked as the state machines report their transitions
@@ -280,53 +281,6 @@ export class AtomixInvariants implements AtomixObserver {
     if (this.pass(ok)) return true;
     this.fail(now, invariant, message());
     return false;
-  }
-}
-
-/**
- * One id set per shard, for the shards of one side of the routes (input or output shards). Ids of a segment
- * in the set of the shard at position k of its route's list are held by the k-th SegmentSet (a segment
- * names each shard once per side, so the k-th set holds exactly one shard's ids of each segment); a shard
- * off the segment's route (a faulty report, which the checks then flag) falls back to a plain IntervalSet.
- */
-class RouteSets {
-  private readonly byPosition: SegmentSet[] = [];
-  private readonly offRoute = new Map<number, IntervalSet>();
-
-  constructor(private readonly side: 'inputShards' | 'outputShards') {}
-
-  countIn(shard: number, seg: FactSegment, s: number, e: number): number {
-    const k = seg[this.side].indexOf(shard);
-    if (k >= 0) return this.byPosition[k]?.countIn(seg.seg, seg.segStart, s, e) ?? 0;
-    return this.offRoute.get(shard)?.countIn(s, e) ?? 0;
-  }
-
-  intersect(shard: number, seg: FactSegment, s: number, e: number, out: number[]): number[] {
-    const k = seg[this.side].indexOf(shard);
-    if (k >= 0) return this.byPosition[k]?.intersect(seg.seg, seg.segStart, s, e, out) ?? out;
-    return this.offRoute.get(shard)?.intersect(s, e, out) ?? out;
-  }
-
-  subtract(shard: number, seg: FactSegment, s: number, e: number, out: number[]): number[] {
-    const k = seg[this.side].indexOf(shard);
-    const set = k >= 0 ? this.byPosition[k] : this.offRoute.get(shard);
-    if (set === undefined) {
-      if (s < e) out.push(s, e);
-      return out;
-    }
-    return set instanceof SegmentSet ? set.subtract(seg.seg, seg.segStart, s, e, out) : set.subtract(s, e, out);
-  }
-
-  add(shard: number, seg: FactSegment, s: number, e: number): void {
-    const k = seg[this.side].indexOf(shard);
-    if (k >= 0) (this.byPosition[k] ??= new SegmentSet()).add(seg.seg, seg.segStart, seg.segEnd, s, e);
-    else setOf(this.offRoute, shard).add(s, e);
-  }
-
-  remove(shard: number, seg: FactSegment, s: number, e: number): void {
-    const k = seg[this.side].indexOf(shard);
-    if (k >= 0) this.byPosition[k]?.remove(seg.seg, seg.segStart, seg.segEnd, s, e);
-    else this.offRoute.get(shard)?.remove(s, e);
   }
 }
 

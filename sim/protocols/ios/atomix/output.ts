@@ -1,12 +1,13 @@
 import type { CpuConfig } from '../../../scenario/schema.js';
 import type { Micros } from '../../../kernel/time.js';
 import type { TxSet } from '../../types.js';
-import { txSetOf } from '../../types.js';
+import { pushRange, txSetOf } from '../../types.js';
 import type { CrossShardFacts, FactSegment } from './facts.js';
 import { isCrossShard } from './facts.js';
 import type { AtomixEffect, AtomixMsg, AtomixSizes, ProofRef } from './messages.js';
 import type { AtomixBook, AtomixObserver } from './observer.js';
 import { IntervalSet, countOf, intersectSorted, normalize } from '../../../workload/ranges.js';
+import { RouteSets } from './route-sets.js';
 
 /**
  * The output-shard side of Atomix (OmniLedger §IV-D step 3, unlock to commit; IOS whitepaper steps 3–4).
@@ -24,8 +25,23 @@ export interface AtomixOutputShardConfig {
   readonly cpu: CpuConfig;
   readonly observer?: AtomixObserver;
   readonly initialBalance?: number;
+  /**
+   * Where the shard keeps which ids are queued and committed: sets shared by every output shard of a run
+   * (IosAtomix's), as they are kept per route position (route-sets.ts). Default: sets of its own.
+   */
+  readonly sets?: AtomixOutputSets;
   /** TEST ONLY — a broken shard that commits without checking the proofs (must be caught). */
   readonly unsafeSkipProofCheck?: boolean;
+}
+
+/** The output shards' id sets, per shard (RouteSets over output shards). */
+export interface AtomixOutputSets {
+  readonly queued: RouteSets;
+  readonly committed: RouteSets;
+}
+
+export function newAtomixOutputSets(): AtomixOutputSets {
+  return { queued: new RouteSets('outputShards'), committed: new RouteSets('outputShards') };
 }
 
 /** Commits a block carries: ids and the bytes they add to the block (the unlock records with their proofs). */
@@ -59,17 +75,21 @@ export class AtomixOutputShard {
   readonly book: AtomixBook;
   readonly stats: AtomixOutputStats = { committed: 0, refused: 0, duplicates: 0 };
   private readonly queue: Queued[] = [];
-  private readonly queuedTx = new IntervalSet();
-  private readonly committedTx = new IntervalSet();
+  private readonly queuedTx: RouteSets;
+  private readonly committedTx: RouteSets;
+  private queued = 0;
 
   constructor(private readonly cfg: AtomixOutputShardConfig) {
     this.shard = cfg.shard;
     this.book = { balance: cfg.initialBalance ?? 0, locked: 0 };
+    const sets = cfg.sets ?? newAtomixOutputSets();
+    this.queuedTx = sets.queued;
+    this.committedTx = sets.committed;
   }
 
   /** Ids waiting for a block. */
   get queuedCount(): number {
-    return this.queuedTx.size;
+    return this.queued;
   }
 
   /** Verify the proofs (one aggregate signature check each), queue what they justify. */
@@ -89,31 +109,35 @@ export class AtomixOutputShard {
       }
     }
     const valid: number[] = [];
-    const r = msg.txs.ranges;
     const take = (seg: FactSegment) => {
       const before = valid.length;
       if (this.cfg.unsafeSkipProofCheck) valid.push(seg.start, seg.end);
       else this.justifyInto(seg, accepted, valid);
       let n = 0;
-      for (let k = before; k < valid.length; k += 2) n += valid[k + 1]! - valid[k]!;
+      for (let k = before; k < valid.length; k += 2) {
+        n += valid[k + 1]! - valid[k]!;
+        this.queued += this.queuedTx.add(this.shard, seg, valid[k]!, valid[k + 1]!);
+      }
       this.stats.refused += seg.end - seg.start - n;
     };
-    for (let i = 0; i < r.length; i += 2) {
-      const a = r[i]!;
-      const b = r[i + 1]!;
-      if (a < b && this.committedTx.countIn(a, b) === 0 && this.queuedTx.countIn(a, b) === 0) {
-        this.cfg.facts.forEachSegment(a, b, take); // all fresh: the common case
-        continue;
+    // Segment by segment: the ids neither committed nor queued here yet.
+    const fresh = (seg: FactSegment) => {
+      const a = seg.start;
+      const b = seg.end;
+      if (this.committedTx.countIn(this.shard, seg, a, b) === 0 && this.queuedTx.countIn(this.shard, seg, a, b) === 0) {
+        take(seg); // all fresh: the common case
+        return;
       }
-      const fresh: number[] = [];
-      const notCommitted = this.committedTx.subtract(a, b, []);
-      for (let j = 0; j < notCommitted.length; j += 2) this.queuedTx.subtract(notCommitted[j]!, notCommitted[j + 1]!, fresh);
-      this.stats.duplicates += b - a - countOf(fresh);
-      for (let j = 0; j < fresh.length; j += 2) this.cfg.facts.forEachSegment(fresh[j]!, fresh[j + 1]!, take);
-    }
+      const ids: number[] = [];
+      const notCommitted = this.committedTx.subtract(this.shard, seg, a, b, []);
+      for (let j = 0; j < notCommitted.length; j += 2) this.queuedTx.subtract(this.shard, seg, notCommitted[j]!, notCommitted[j + 1]!, ids);
+      this.stats.duplicates += b - a - countOf(ids);
+      for (let j = 0; j < ids.length; j += 2) this.cfg.facts.forEachSegment(ids[j]!, ids[j + 1]!, take);
+    };
+    const r = msg.txs.ranges;
+    for (let i = 0; i < r.length; i += 2) if (r[i]! < r[i + 1]!) this.cfg.facts.forEachSegment(r[i]!, r[i + 1]!, fresh);
     if (valid.length > 0) {
       const ranges = normalize(valid);
-      this.queuedTx.addRanges(ranges);
       this.queue.push({ ranges, sizeBytes: this.cfg.sizes.summaryBytes(ranges) + proofBytes(this.cfg.sizes, msg.proofs) });
     }
     return out;
@@ -140,21 +164,25 @@ export class AtomixOutputShard {
   /** The block carrying `part` is final: credit the outputs, report the transactions final. */
   onBlockFinal(now: Micros, part: AtomixCommitPart): AtomixEffect[] {
     const fresh: number[] = [];
-    const r = part.txs.ranges;
-    for (let i = 0; i < r.length; i += 2) this.committedTx.subtract(r[i]!, r[i + 1]!, fresh);
-    if (fresh.length === 0) return [];
     const perRoute = new Map<number, number>();
-    for (let j = 0; j < fresh.length; j += 2) {
-      const a = fresh[j]!;
-      const b = fresh[j + 1]!;
-      this.queuedTx.remove(a, b);
-      this.committedTx.add(a, b);
-      this.cfg.facts.forEachSegment(a, b, (seg) => {
-        this.book.balance += creditPerTx(seg, this.shard) * (seg.end - seg.start);
-        const from = seg.inputShards[0]!;
-        perRoute.set(from, (perRoute.get(from) ?? 0) + seg.end - seg.start);
+    const r = part.txs.ranges;
+    for (let i = 0; i < r.length; i += 2) {
+      this.cfg.facts.forEachSegment(r[i]!, r[i + 1]!, (seg) => {
+        const ids = this.committedTx.subtract(this.shard, seg, seg.start, seg.end, this.scratch);
+        for (let j = 0; j < ids.length; j += 2) {
+          const a = ids[j]!;
+          const b = ids[j + 1]!;
+          pushRange(fresh, a, b);
+          this.queued -= this.queuedTx.remove(this.shard, seg, a, b);
+          this.committedTx.add(this.shard, seg, a, b);
+          this.book.balance += creditPerTx(seg, this.shard) * (b - a);
+          const from = seg.inputShards[0]!;
+          perRoute.set(from, (perRoute.get(from) ?? 0) + b - a);
+        }
+        ids.length = 0;
       });
     }
+    if (fresh.length === 0) return [];
     const n = countOf(fresh);
     this.stats.committed += n;
     this.cfg.observer?.committed(now, this.shard, fresh);
@@ -164,6 +192,8 @@ export class AtomixOutputShard {
     }
     return out;
   }
+
+  private readonly scratch: number[] = [];
 
   /** Appends to `out` the ids of seg that this shard outputs and that every input shard's proofs accept. */
   private justifyInto(seg: FactSegment, accepted: ReadonlyMap<number, Accepted>, out: number[]): void {

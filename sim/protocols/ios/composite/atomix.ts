@@ -4,7 +4,7 @@ import type { CpuConfig } from '../../../scenario/schema.js';
 import type { TxBook } from '../../../workload/book.js';
 import { pushRange } from '../../types.js';
 import type { TxSet } from '../../types.js';
-import { AtomixInputShard, AtomixInvariants, AtomixOutputShard, AtomixSizes } from '../atomix/index.js';
+import { AtomixInputShard, AtomixInvariants, AtomixOutputShard, AtomixSizes, newAtomixInputSets, newAtomixOutputSets } from '../atomix/index.js';
 import type { AtomixCommitPart, AtomixOutcome, CrossShardFacts, FactSegment } from '../atomix/index.js';
 
 /**
@@ -115,8 +115,11 @@ export class IosAtomix {
     this.sizes = sizes;
     this.lockTimeoutUs = msToUs(lockTimeoutMs);
     const observer = this.invariants;
-    this.input = Array.from({ length: m }, (_, shard) => new AtomixInputShard({ shard, facts: this.facts, sizes, cpu, observer }));
-    this.output = Array.from({ length: m }, (_, shard) => new AtomixOutputShard({ shard, facts: this.facts, sizes, cpu, observer }));
+    // The shards keep their id sets per route position, in sets they share (atomix/route-sets.ts).
+    const inputSets = newAtomixInputSets();
+    this.input = Array.from({ length: m }, (_, shard) => new AtomixInputShard({ shard, facts: this.facts, sizes, cpu, observer, sets: inputSets }));
+    const outputSets = newAtomixOutputSets();
+    this.output = Array.from({ length: m }, (_, shard) => new AtomixOutputShard({ shard, facts: this.facts, sizes, cpu, observer, sets: outputSets }));
     this.inBlock = Array.from({ length: m }, () => null);
   }
 
