@@ -139,18 +139,26 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
   admitBelievable(id: NodeId, now: Micros): void {
     if (this.chain.slashedBy(id, this.height)) return;
     this.league.add(id);
+    this.leagueSorted = null;
     this.lastHeard.set(id, now);
   }
 
-  /** Believable validators this member counts as live at `now`: in the league, heard within the timeout. */
+  /** Believable validators this member counts as live at `now`: in the league, heard within the timeout; ascending. */
   liveBelievable(now: Micros, except?: ReadonlySet<NodeId>): NodeId[] {
     const out: NodeId[] = [];
-    for (const b of this.league) {
+    // The league in ascending order, sorted once per change: this runs for every client batch.
+    const league = (this.leagueSorted ??= [...this.league].sort((a, b) => a - b));
+    for (const b of league) {
       if (except?.has(b)) continue;
-      const heard = Math.max(this.lastHeard.get(b) ?? this.startedUs, this.leaderSinceUs);
-      if (now - heard < this.ctx.livenessTimeoutUs) out.push(b);
+      if (this.isLive(b, now)) out.push(b);
     }
-    return out.sort((a, b) => a - b);
+    return out;
+  }
+  private leagueSorted: NodeId[] | null = null;
+
+  private isLive(b: NodeId, now: Micros): boolean {
+    const heard = Math.max(this.lastHeard.get(b) ?? this.startedUs, this.leaderSinceUs);
+    return now - heard < this.ctx.livenessTimeoutUs;
   }
 
   step(now: Micros, input: Input<PobMsg, PobTimer>): readonly Effect<PobMsg, PobTimer>[] {
@@ -280,6 +288,7 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     const newlySlashed = [...convicted].filter((s) => this.chain.slashedIn(s, ev.height));
     for (const s of newlySlashed) {
       this.league.delete(s);
+      this.leagueSorted = null;
       this.stats.slashed++;
       out.push({ kind: 'local', event: { type: 'slashed', node: s, shard: this.ctx.shard, epoch: this.ctx.epoch } satisfies PobLocal });
     }
@@ -319,7 +328,8 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     // A member proposing for the first time as leader has heard no believable validator yet (they send to
     // the leader only): its grace period starts now, not after this first proposal.
     if (!this.wasLeader) this.leaderSinceUs = now;
-    const live = this.liveBelievable(now).length;
+    let live = 0;
+    for (const b of this.league) if (this.isLive(b, now)) live++;
     const mode: LeagueMode = live >= this.ctx.pob.minBelievable ? 'two-league' : 'one-league';
     if (mode === this.mode_) return;
     this.mode_ = mode;
