@@ -141,7 +141,9 @@ export class ReconfigurableReplica implements ProtocolNode<GenMsg, GenTimer> {
   private run(now: Micros, input: Input<BftMsg, BftTimer>, out: Out): void {
     const gen = this.gen_;
     let decided: BftCommitted | null = null;
-    for (const e of this.replica_!.step(now, input)) {
+    const effects = this.replica_!.step(now, input);
+    for (let i = 0; i < effects.length; i++) {
+      const e = effects[i]!;
       switch (e.kind) {
         case 'send':
           out.push({ kind: 'send', to: e.to, sizeBytes: e.sizeBytes, msg: { type: e.msg.type, gen, inner: e.msg } });

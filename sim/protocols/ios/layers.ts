@@ -93,8 +93,10 @@ export function wrapEffects<M, T>(
   out: Effect<Layered<unknown>, Layered<unknown>>[],
 ): unknown[] | null {
   let notes: unknown[] | null = null;
-  for (const e of effects) {
-    const note = wrapEffect(layer, epoch, shard, e, out);
+  // Indexed loops here and in the other per-event paths: `for … of` left an iterator result per element
+  // where V8 did not optimise it away (~5% of a paper-scale run's allocated bytes).
+  for (let i = 0; i < effects.length; i++) {
+    const note = wrapEffect(layer, epoch, shard, effects[i]!, out);
     if (note !== undefined) (notes ??= []).push(note);
   }
   return notes;

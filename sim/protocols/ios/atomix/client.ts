@@ -92,11 +92,11 @@ class Outbox {
   /** Ids this step aborted, per (first input shard, first output shard), for one abort effect and trace each. */
   readonly aborted = new Map<number, { from: number; to: number; ranges: number[] }>();
 
-  commit(shard: number, ranges: readonly number[], proofs: Iterable<ProofRef>): void {
+  commit(shard: number, ranges: readonly number[], proofs: readonly ProofRef[]): void {
     let e = this.commits.get(shard);
     if (!e) this.commits.set(shard, (e = { ranges: [], proofs: new Set() }));
-    e.ranges.push(...ranges);
-    for (const p of proofs) e.proofs.add(p);
+    for (let i = 0; i < ranges.length; i++) e.ranges.push(ranges[i]!);
+    for (let i = 0; i < proofs.length; i++) e.proofs.add(proofs[i]!);
   }
 
   abort(shard: number, ranges: readonly number[], proofs: Iterable<ProofRef>, timeout: boolean): void {
@@ -159,7 +159,8 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
     for (let i = 0; i < r.length; i += 2) {
       this.cfg.facts.forEachSegment(r[i]!, r[i + 1]!, (seg) => {
         if (!isCrossShard(seg)) return;
-        const fresh = this.seen.subtract(seg.start, seg.end, []);
+        // Not taken in before (the common case): no intermediate ranges.
+        const fresh = this.seen.countIn(seg.start, seg.end) === 0 ? [seg.start, seg.end] : this.seen.subtract(seg.start, seg.end, []);
         for (let j = 0; j < fresh.length; j += 2) {
           const a = fresh[j]!;
           const b = fresh[j + 1]!;
@@ -265,6 +266,9 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
     return out;
   }
 
+  /** [start, end) of the piece being resolved whole (every reader copies it: Outbox.commit, settle, the observer). */
+  private readonly piecePair = [0, 0];
+
   private noneOf(k: number): IntervalSet[] {
     return (this.noneArrays[k] ??= Object.freeze(new Array<IntervalSet>(k).fill(NONE)) as IntervalSet[]);
   }
@@ -279,8 +283,11 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
     if (p.acc.length === 1 && p.rej[0] === NONE && p.resolved === NONE && (acc0 === ALL || acc0.size === p.end - p.start) && !this.cfg.unsafeCommitOnFirstProof) {
       // The common case, what the general path below gives for it without its intermediate ranges: the one
       // input shard accepted the whole piece (its sets hold only ids of the piece, or are ALL).
-      const commit = [p.start, p.end];
-      for (const o of p.outputShards) box.commit(o, commit, p.accProofs[0]!);
+      const commit = this.piecePair;
+      commit[0] = p.start;
+      commit[1] = p.end;
+      const outs = p.outputShards;
+      for (let i = 0; i < outs.length; i++) box.commit(outs[i]!, commit, p.accProofs[0]!);
       this.settle(p, commit);
       this.stats.committed += p.end - p.start;
       this.cfg.observer?.clientCommitted(now, commit);

@@ -3,7 +3,7 @@ import type { Micros } from '../../../kernel/time.js';
 import type { NodeId, TxSet } from '../../types.js';
 import { txSetOf } from '../../types.js';
 import type { CrossShardFacts, FactSegment } from './facts.js';
-import { forEachAlwaysRejected, forEachCoinRun, isCrossShard } from './facts.js';
+import { forEachCoinRun, isCrossShard } from './facts.js';
 import type { AtomixEffect, AtomixMsg, AtomixSizes, ProofRef } from './messages.js';
 import type { AtomixBook, AtomixObserver } from './observer.js';
 import { IntervalSet, RangeMap, countOf, normalize } from '../../../workload/ranges.js';
@@ -243,8 +243,18 @@ export class AtomixInputShard {
    * then each coin run is locked where its coins are free, in id order.
    */
   private decideOpen(seg: FactSegment, x: number, y: number, d: Decisions, newlyLocked: number[], newlyRejected: number[]): void {
-    forEachAlwaysRejected(seg, x, y, (a, b) => this.reject(seg, a, b, d, newlyRejected));
-    forEachCoinRun(seg, x, y, (s, e, delta) => this.lockRun(seg, s, e, delta, d, newlyLocked, newlyRejected));
+    // facts.ts forEachAlwaysRejected, then forEachCoinRun, written out: no closures per segment of every block.
+    const invalidEnd = Math.min(y, seg.invalidEnd);
+    if (x < invalidEnd) this.reject(seg, x, invalidEnd, d, newlyRejected);
+    const ds0 = Math.max(x, seg.invalidEnd);
+    const ds1 = Math.min(y, seg.doubleSpendEnd);
+    if (ds0 < ds1) {
+      // A double spend of a coin spent before the run is always rejected; of an earlier transaction's coin, locked if that is free.
+      if (seg.victimDelta === null) this.reject(seg, ds0, ds1, d, newlyRejected);
+      else this.lockRun(seg, ds0, ds1, seg.victimDelta, d, newlyLocked, newlyRejected);
+    }
+    const v0 = Math.max(x, seg.doubleSpendEnd);
+    if (v0 < y) this.lockRun(seg, v0, y, 0, d, newlyLocked, newlyRejected);
   }
 
   /**
@@ -292,25 +302,30 @@ export class AtomixInputShard {
   /** One proof message per driver, in the order drivers first appear in the block. */
   private sendProofs(d: Decisions, cert: BlockCert): AtomixEffect[] {
     const perDriver = new Map<NodeId, Decisions>();
-    const route = (ranges: number[], key: 'acc' | 'rej') => {
+    // One set of callbacks per block, reading the range being routed from these variables.
+    let key: 'acc' | 'rej' = 'acc';
+    let cur = 0;
+    const give = (x: number, y: number, driver: NodeId) => {
+      if (driver < 0) {
+        this.stats.orphanDecisions += y - x;
+        return;
+      }
+      let entry = perDriver.get(driver);
+      if (!entry) perDriver.set(driver, (entry = { acc: [], rej: [] }));
+      entry[key].push(x, y);
+    };
+    const visit = (x: number, y: number, driver: NodeId) => {
+      if (x > cur) give(cur, x, this.cfg.defaultDriver?.(cur) ?? -1);
+      give(x, y, driver);
+      cur = y;
+    };
+    const route = (ranges: number[], k: 'acc' | 'rej') => {
+      key = k;
       for (let i = 0; i < ranges.length; i += 2) {
         const a = ranges[i]!;
         const b = ranges[i + 1]!;
-        let cur = a;
-        const give = (x: number, y: number, driver: NodeId) => {
-          if (driver < 0) {
-            this.stats.orphanDecisions += y - x;
-            return;
-          }
-          let entry = perDriver.get(driver);
-          if (!entry) perDriver.set(driver, (entry = { acc: [], rej: [] }));
-          entry[key].push(x, y);
-        };
-        this.drivers.forEachOverlap(a, b, (x, y, driver) => {
-          if (x > cur) give(cur, x, this.cfg.defaultDriver?.(cur) ?? -1);
-          give(x, y, driver);
-          cur = y;
-        });
+        cur = a;
+        this.drivers.forEachOverlap(a, b, visit);
         if (cur < b) give(cur, b, this.cfg.defaultDriver?.(cur) ?? -1);
       }
     };

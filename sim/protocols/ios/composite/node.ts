@@ -210,10 +210,11 @@ export class IosNode implements ProtocolNode<L, L> {
     const book = this.world.book;
     if (!book || !this.world.atomix) return effects;
     let commits = false;
-    for (const e of effects) if (e.kind === 'commit') commits = true;
+    for (let i = 0; i < effects.length; i++) if (effects[i]!.kind === 'commit') commits = true;
     if (!commits) return effects;
     const kept: Effect<PobMsg, PobTimer>[] = [];
-    for (const e of effects) {
+    for (let i = 0; i < effects.length; i++) {
+      const e = effects[i]!;
       if (e.kind !== 'commit') {
         kept.push(e);
         continue;

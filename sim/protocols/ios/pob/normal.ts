@@ -237,7 +237,8 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
     if (this.onLeadershipChange && (this.bft.gen !== gen || this.bft.replica !== replica || (replica?.view ?? -1) !== view)) {
       this.onLeadershipChange(this);
     }
-    for (const e of effects) {
+    for (let i = 0; i < effects.length; i++) {
+      const e = effects[i]!;
       if (e.kind === 'local') {
         const ev = e.event as BftCommitted | BftReconfigured;
         if (ev.type === 'bftCommitted') this.onFinalBlock(ev, out);
