@@ -76,6 +76,8 @@ interface Piece {
   rejProofs: ProofRef[];
   /** NONE until the first ids resolve, ALL when the whole piece resolved at once (the common case). */
   resolved: IntervalSet;
+  /** The proof (AtomixClient.proofStamp) that last touched this piece: dedupes onProof's list without a Set. */
+  stamp: number;
 }
 
 interface Ticket {
@@ -121,6 +123,8 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
   private readonly noneArrays: IntervalSet[][] = [];
   private readonly noProofArrays: ProofRef[][][] = [];
   private nextTicket = 0;
+  /** Counts onProof calls (Piece.stamp). */
+  private proofStamp = 0;
 
   constructor(private readonly cfg: AtomixClientConfig) {}
 
@@ -176,6 +180,7 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
             accProofs: this.noProofsOf(k),
             rejProofs: NO_PROOFS,
             resolved: NONE,
+            stamp: -1,
           };
           this.seen.add(a, b);
           this.pieces.set(a, b, piece);
@@ -208,8 +213,9 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
   private onProof(now: Micros, proof: ProofRef): AtomixEffect[] {
     this.stats.proofs++;
     const out: AtomixEffect[] = [{ kind: 'cpu', us: this.cfg.cpu.verifyUs }];
-    // Insertion-ordered, so pieces resolve in the order the proof names them.
-    const touched = new Set<Piece>();
+    // In the order the proof first names them, so pieces resolve in that order (a stamp per piece, not a Set).
+    const touched: Piece[] = [];
+    const stamp = ++this.proofStamp;
     const late: number[] = [];
     const noneOfOne = this.noneOf(1);
     /** [[proof]], shared by the pieces this proof accepts whole (built at the first). */
@@ -221,7 +227,10 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
         this.pieces.forEachOverlap(a, b, (x, y, p) => {
           const k = p.inputShards.indexOf(proof.shard);
           if (k < 0) return;
-          touched.add(p);
+          if (p.stamp !== stamp) {
+            p.stamp = stamp;
+            touched.push(p);
+          }
           if (accepted && p.acc === noneOfOne && x === p.start && y === p.end) {
             // The common case: the piece's one input shard accepts all of it at once. Shared arrays, no set.
             p.acc = ALL_OF_ONE;
@@ -261,7 +270,7 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
       this.stats.lateAcceptances += countOf(late);
       box.abort(proof.shard, late, [], true);
     }
-    for (const p of touched) this.resolve(now, p, box);
+    for (let i = 0; i < touched.length; i++) this.resolve(now, touched[i]!, box);
     this.flush(now, box, out);
     return out;
   }
