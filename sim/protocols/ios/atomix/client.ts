@@ -6,7 +6,7 @@ import type { CrossShardFacts } from './facts.js';
 import { isCrossShard } from './facts.js';
 import type { AtomixEffect, AtomixMsg, AtomixSizes, AtomixTimer, ProofRef } from './messages.js';
 import type { AtomixObserver } from './observer.js';
-import { IntervalSet, RangeMap, countOf, normalize } from '../../../workload/ranges.js';
+import { IntervalSet, RangeMap, countOf, normalize, subtractSorted } from '../../../workload/ranges.js';
 
 /**
  * The Atomix driver (OmniLedger §IV-D: "client-driven"; the IOS whitepaper lets any party drive the
@@ -300,6 +300,26 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
       this.settle(p, commit);
       this.stats.committed += p.end - p.start;
       this.cfg.observer?.clientCommitted(now, commit);
+      return;
+    }
+    if (p.acc.length === 1 && p.resolved === NONE && !this.cfg.unsafeCommitOnFirstProof) {
+      // One input shard and nothing resolved yet (a third of a paper-scale run's pieces: their bad first ids
+      // are rejected, the rest accepted): what the general path below gives, without its copies and sets. Its
+      // sets hold only ids of the piece (or are ALL, the whole piece), so nothing needs clipping; the shard
+      // rejected the aborted ids itself, so no unlock-to-abort goes anywhere.
+      const acc0 = p.acc[0]!;
+      const rej0 = p.rej[0]!;
+      const abort = rej0 === NONE ? [] : rej0.toRanges();
+      let commit = acc0 === ALL ? [p.start, p.end] : acc0.toRanges();
+      if (abort.length > 0 && commit.length > 0) commit = subtractSorted(commit, abort);
+      if (commit.length > 0) {
+        const outs = p.outputShards;
+        for (let i = 0; i < outs.length; i++) box.commit(outs[i]!, commit, p.accProofs[0]!);
+        this.settle(p, commit);
+        this.stats.committed += countOf(commit);
+        this.cfg.observer?.clientCommitted(now, commit);
+      }
+      if (abort.length > 0) this.abortIds(now, p, abort, box);
       return;
     }
     // Nothing rejected: no sets to merge.
