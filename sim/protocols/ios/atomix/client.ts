@@ -295,11 +295,7 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
       const commit = this.piecePair;
       commit[0] = p.start;
       commit[1] = p.end;
-      const outs = p.outputShards;
-      for (let i = 0; i < outs.length; i++) box.commit(outs[i]!, commit, p.accProofs[0]!);
-      this.settle(p, commit);
-      this.stats.committed += p.end - p.start;
-      this.cfg.observer?.clientCommitted(now, commit);
+      this.commitIds(now, p, commit, p.accProofs[0]!, box);
       return;
     }
     if (p.acc.length === 1 && p.resolved === NONE && !this.cfg.unsafeCommitOnFirstProof) {
@@ -312,13 +308,7 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
       const abort = rej0 === NONE ? [] : rej0.toRanges();
       let commit = acc0 === ALL ? [p.start, p.end] : acc0.toRanges();
       if (abort.length > 0 && commit.length > 0) commit = subtractSorted(commit, abort);
-      if (commit.length > 0) {
-        const outs = p.outputShards;
-        for (let i = 0; i < outs.length; i++) box.commit(outs[i]!, commit, p.accProofs[0]!);
-        this.settle(p, commit);
-        this.stats.committed += countOf(commit);
-        this.cfg.observer?.clientCommitted(now, commit);
-      }
+      if (commit.length > 0) this.commitIds(now, p, commit, p.accProofs[0]!, box);
       if (abort.length > 0) this.abortIds(now, p, abort, box);
       return;
     }
@@ -347,13 +337,7 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
       commit = this.unresolvedOf(p, all);
     }
     if (abort.length > 0 && commit.length > 0) commit = subtractSet(commit, IntervalSet.of(abort));
-    if (commit.length > 0) {
-      const proofs = p.accProofs.flat();
-      for (const o of p.outputShards) box.commit(o, commit, proofs);
-      this.settle(p, commit);
-      this.stats.committed += countOf(commit);
-      this.cfg.observer?.clientCommitted(now, commit);
-    }
+    if (commit.length > 0) this.commitIds(now, p, commit, p.accProofs.flat(), box);
     if (abort.length > 0) {
       p.inputShards.forEach((s, k) => {
         const notRejectedHere = subtractSet(abort, p.rej[k]!);
@@ -381,6 +365,15 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
     }
     this.flush(now, box, out);
     return out;
+  }
+
+  /** Unlock-to-commit for `ranges` of p to each of its output shards, with `proofs` (every input shard's acceptance). */
+  private commitIds(now: Micros, p: Piece, ranges: readonly number[], proofs: readonly ProofRef[], box: Outbox): void {
+    const outs = p.outputShards;
+    for (let i = 0; i < outs.length; i++) box.commit(outs[i]!, ranges, proofs);
+    this.settle(p, ranges);
+    this.stats.committed += countOf(ranges);
+    this.cfg.observer?.clientCommitted(now, ranges);
   }
 
   private abortIds(now: Micros, p: Piece, ranges: number[], box: Outbox): void {

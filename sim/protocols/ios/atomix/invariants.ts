@@ -109,7 +109,7 @@ export class AtomixInvariants implements AtomixObserver {
       if (!this.pass(spent.countIn(shard, seg, seg.start, seg.end) === 0)) {
         this.fail(now, 'atomicity', `tx ${span(spent.intersect(shard, seg, seg.start, seg.end, []))} released (aborted) in input shard ${shard} after its commit`);
       }
-      if (!this.pass(live.countIn(shard, seg, seg.start, seg.end) === seg.end - seg.start)) {
+      if (!this.pass(live.covers(shard, seg, seg.start, seg.end))) {
         this.fail(now, 'atomicity', `tx ${span(live.subtract(shard, seg, seg.start, seg.end, []))} released in shard ${shard} without a live lock`);
       }
       const held = live.intersect(shard, seg, seg.start, seg.end, []);
@@ -138,7 +138,7 @@ export class AtomixInvariants implements AtomixObserver {
       // Backed: locked (live or already spent by another output's commit) in every input shard.
       let backed = [seg.start, seg.end];
       for (const s of seg.inputShards) {
-        if (backed.length === 2 && this.lockedLive.countIn(s, seg, backed[0]!, backed[1]!) === backed[1]! - backed[0]!) {
+        if (backed.length === 2 && this.lockedLive.covers(s, seg, backed[0]!, backed[1]!)) {
           this.pass(true); // the common case: all of it locked there, nothing missing
           continue;
         }

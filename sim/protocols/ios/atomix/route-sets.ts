@@ -33,12 +33,15 @@ export class RouteSets {
 
   subtract(shard: number, seg: FactSegment, s: number, e: number, out: number[]): number[] {
     const k = seg[this.side].indexOf(shard);
-    const set = k >= 0 ? this.byPosition[k] : this.offRoute.get(shard);
-    if (set === undefined) {
-      if (s < e) out.push(s, e);
-      return out;
+    if (k >= 0) {
+      const set = this.byPosition[k];
+      if (set) return set.subtract(seg.seg, seg.segStart, s, e, out);
+    } else {
+      const set = this.offRoute.get(shard);
+      if (set) return set.subtract(s, e, out);
     }
-    return set instanceof SegmentSet ? set.subtract(seg.seg, seg.segStart, s, e, out) : set.subtract(s, e, out);
+    if (s < e) out.push(s, e); // no set yet: none of the ids
+    return out;
   }
 
   /** Adds [s, e) (inside seg) to shard's set; returns how many of those ids were not in it. */
