@@ -191,12 +191,8 @@ export class Host {
         case 'trace': {
           const ev = e.event;
           if (ev.type === 'block.propose') this.metrics.blockProduced(node);
-          // A copy stamped with the time and node. Object.assign, not an object spread: on Node 20 a spread of
-          // these events took ~2 µs each, 20× as long (1.5 M of them in the paper-scale hour).
-          const stamped = Object.assign({}, ev) as Record<string, unknown>;
-          stamped['t'] = now;
-          stamped['node'] = (ev['node'] as number | undefined) ?? node;
-          this.trace.record(stamped as unknown as TraceEvent);
+          // Stamped with the time and node as it is kept, without a copy (1.5 M of them in the paper-scale hour).
+          this.trace.recordAt(now, node, ev);
           break;
         }
       }

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
-import { MESSAGE_LEVEL_TYPES, canonicalEventLine, type EventList, type EventType, type TraceEvent, type TraceLevel } from './schema.js';
-import { eventProblem, fieldsOf, isEventType } from './validate.js';
+import { MESSAGE_LEVEL_TYPES, canonicalEventLine, type EventList, type EventType, type FieldKind, type TraceEvent, type TraceLevel } from './schema.js';
+import { fieldProblem, fieldsOf, fitsKind, isEventType, timeProblem } from './validate.js';
 
 const HASH_BATCH_CHARS = 1 << 16;
 
@@ -8,6 +8,11 @@ const HASH_BATCH_CHARS = 1 << 16;
 interface Rows {
   readonly type: EventType;
   readonly fields: readonly string[];
+  readonly kinds: readonly FieldKind[];
+  /** The canonical line's constant parts (schema.ts canonicalEventLine): before `t`, after it, before each field. */
+  readonly head: string;
+  readonly typePart: string;
+  readonly prefixes: readonly string[];
   readonly t: number[];
   readonly cols: unknown[][];
 }
@@ -29,6 +34,7 @@ interface Rows {
  */
 export class TraceRecorder {
   private readonly rows: Rows[] = [];
+  /** Per type seen, the index of its rows, or −1 for a type this level does not keep. */
   private readonly rowsOf = new Map<string, number>();
   /** Per kept event, the index of its type's rows. */
   private order = new Uint8Array(1024);
@@ -44,32 +50,83 @@ export class TraceRecorder {
 
   /** Keep `ev` if its type belongs to this level. Throws on an unknown type or a badly typed field. */
   record(ev: TraceEvent): void {
-    const type: unknown = ev.type;
-    if (!isEventType(type)) throw new Error(`TraceRecorder: unknown trace event type ${JSON.stringify(type)}`);
-    if (!this.keepMessages && MESSAGE_LEVEL_TYPES.has(type)) return;
-    const problem = eventProblem(ev as unknown as Record<string, unknown>, false);
-    if (problem) throw new Error(`TraceRecorder: ${problem}`);
-    const src = ev as unknown as Record<string, unknown>;
-    // Lines are hashed in batches (the same bytes: sha256 is a stream), as one update per ~100-byte line was
-    // 1% of the paper-scale hour. canonicalEventLine reads only `t`, `type` and the type's fields.
-    this.pending += canonicalEventLine(ev) + '\n';
-    if (this.pending.length >= HASH_BATCH_CHARS) this.flushHash();
-    let k = this.rowsOf.get(type);
+    this.keep(ev as unknown as Record<string, unknown>, ev.t, -1);
+  }
+
+  /**
+   * Keep `ev` stamped with time `t` and, when it has no `node` of its own, with `node`: what the host does
+   * for every protocol event, without a stamped copy of each (the paper-scale hour records ~1.5 M).
+   */
+  recordAt(t: number, node: number, ev: { readonly type: string }): void {
+    this.keep(ev as Record<string, unknown>, t, node);
+  }
+
+  /**
+   * One pass per event: check each field, append it to the canonical line and to its column. The line is
+   * canonicalEventLine's (schema.ts), byte for byte, as the trace hash is defined over those lines.
+   */
+  private keep(src: Record<string, unknown>, t: unknown, node: number): void {
+    const type: unknown = src['type'];
+    let k = typeof type === 'string' ? this.rowsOf.get(type) : undefined;
     if (k === undefined) {
-      k = this.rows.length;
-      const fields = Object.keys(fieldsOf(type));
-      this.rows.push({ type, fields, t: [], cols: fields.map(() => []) });
-      this.rowsOf.set(type, k);
+      if (!isEventType(type)) throw new Error(`TraceRecorder: unknown trace event type ${JSON.stringify(type)}`);
+      k = this.addRows(type);
     }
+    if (k < 0) return; // a messages-level type at the summary level
     const rows = this.rows[k]!;
-    rows.t.push(ev.t);
-    for (let i = 0; i < rows.fields.length; i++) rows.cols[i]!.push(src[rows.fields[i]!]);
+    const tp = timeProblem(t);
+    if (tp) throw new Error(`TraceRecorder: event type "${rows.type}": ${tp}`);
+    const fields = rows.fields;
+    // Check every field first, so a bad event leaves no trace in the columns or the hash.
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      let v = src[f];
+      if (v === undefined && node >= 0 && f === 'node') v = node;
+      if (!fitsKind(v, rows.kinds[i]!)) throw new Error(`TraceRecorder: ${fieldProblem(rows.type, f, v, rows.kinds[i]!)}`);
+    }
+    // Lines are hashed in batches (the same bytes: sha256 is a stream), as one update per ~100-byte line was
+    // 1% of the paper-scale hour.
+    let line = rows.head + String(t) + rows.typePart;
+    rows.t.push(t as number);
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      let v = src[f];
+      if (v === undefined && node >= 0 && f === 'node') v = node;
+      // A finite number or a boolean serialises as String does (ECMA-262 SerializeJSONProperty).
+      line += rows.prefixes[i]! + (typeof v === 'string' ? JSON.stringify(v) : String(v));
+      rows.cols[i]!.push(v);
+    }
+    this.pending += line + '}\n';
+    if (this.pending.length >= HASH_BATCH_CHARS) this.flushHash();
     if (this.kept === this.order.length) {
       const grown = new Uint8Array(2 * this.order.length);
       grown.set(this.order);
       this.order = grown;
     }
     this.order[this.kept++] = k;
+  }
+
+  /** The rows of a type seen for the first time (−1: a type this level does not keep). */
+  private addRows(type: EventType): number {
+    if (!this.keepMessages && MESSAGE_LEVEL_TYPES.has(type)) {
+      this.rowsOf.set(type, -1);
+      return -1;
+    }
+    const k = this.rows.length;
+    const kinds = fieldsOf(type);
+    const fields = Object.keys(kinds);
+    this.rows.push({
+      type,
+      fields,
+      kinds: fields.map((f) => kinds[f]!),
+      head: '{"t":',
+      typePart: `,"type":${JSON.stringify(type)}`,
+      prefixes: fields.map((f) => `,${JSON.stringify(f)}:`),
+      t: [],
+      cols: fields.map(() => []),
+    });
+    this.rowsOf.set(type, k);
+    return k;
   }
 
   get count(): number {

@@ -90,4 +90,37 @@ describe('TraceRecorder', () => {
     expect([...all]).toEqual([...all]);
     expect(new Set(evs.map((e) => e.type)).size).toBeGreaterThan(3); // interleaved types, not one column
   });
+
+  it('recordAt keeps what record keeps for the stamped copy, and stamps node only where the event has none', () => {
+    const stamped = new TraceRecorder('messages');
+    const copied = new TraceRecorder('messages');
+    for (const ev of sampleEvents()) {
+      const { t, ...rest } = ev as unknown as Record<string, unknown> & { t: number };
+      const node = 1000 + t;
+      stamped.recordAt(t, node, rest as { type: string });
+      copied.record({ ...rest, t, node: (rest['node'] as number | undefined) ?? node } as unknown as TraceEvent);
+    }
+    expect(stamped.hashHex()).toBe(copied.hashHex());
+    expect(stamped.events()).toEqual(copied.events());
+    const own = new TraceRecorder('summary');
+    own.recordAt(7, 3, { type: 'node.crash', node: 5 } as { type: string });
+    own.recordAt(8, 3, { type: 'epoch.ready', epoch: 1 } as { type: string });
+    expect(own.events()).toEqual([
+      { t: 7, type: 'node.crash', node: 5 },
+      { t: 8, type: 'epoch.ready', epoch: 1 },
+    ]);
+  });
+
+  it('a bad field, however late in the event, leaves nothing recorded', () => {
+    const r = new TraceRecorder('summary');
+    const bad = { type: 'shard.move', fromShard: 0, toShard: 1, epoch: 1, batch: 0, startUs: 5, readyUs: 'soon' };
+    expect(() => r.recordAt(9, 4, bad)).toThrow(/event type "shard.move" field "readyUs" must be an integer, got "soon"/);
+    expect(() => r.recordAt(-1, 4, { type: 'epoch.ready', epoch: 1 })).toThrow(/"t" must be a non-negative integer/);
+    expect(r.count).toBe(0);
+    expect(r.hashHex()).toBe(traceHashHex([]));
+    r.recordAt(10, 4, { ...bad, readyUs: 12 });
+    const good = { t: 10, type: 'shard.move', node: 4, fromShard: 0, toShard: 1, epoch: 1, batch: 0, startUs: 5, readyUs: 12 } as TraceEvent;
+    expect(r.events()).toEqual([good]);
+    expect(r.hashHex()).toBe(traceHashHex([good]));
+  });
 });

@@ -101,11 +101,11 @@ class Outbox {
     for (let i = 0; i < proofs.length; i++) e.proofs.add(proofs[i]!);
   }
 
-  abort(shard: number, ranges: readonly number[], proofs: Iterable<ProofRef>, timeout: boolean): void {
+  abort(shard: number, ranges: readonly number[], proofs: readonly ProofRef[], timeout: boolean): void {
     let e = this.aborts.get(shard);
     if (!e) this.aborts.set(shard, (e = { ranges: [], proofs: new Set(), timeout }));
-    e.ranges.push(...ranges);
-    for (const p of proofs) e.proofs.add(p);
+    for (let i = 0; i < ranges.length; i++) e.ranges.push(ranges[i]!);
+    for (let i = 0; i < proofs.length; i++) e.proofs.add(proofs[i]!);
     e.timeout ||= timeout;
   }
 }
@@ -353,13 +353,15 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
     if (!t) return NO_EFFECTS; // stale: resolved already
     const out: AtomixEffect[] = [];
     const box = new Outbox();
-    for (const p of t.pieces) {
-      const open = p.resolved.subtract(p.start, p.end, []);
+    for (let i = 0; i < t.pieces.length; i++) {
+      const p = t.pieces[i]!;
+      const open = p.resolved === NONE ? [p.start, p.end] : p.resolved.subtract(p.start, p.end, []);
       if (open.length === 0) continue;
-      p.inputShards.forEach((s, k) => {
-        const notRejectedHere = subtractSet(open, p.rej[k]!);
-        if (notRejectedHere.length > 0) box.abort(s, notRejectedHere, p.rejProofs, true);
-      });
+      for (let k = 0; k < p.inputShards.length; k++) {
+        const rej = p.rej[k]!;
+        const notRejectedHere = rej === NONE ? open : subtractSet(open, rej);
+        if (notRejectedHere.length > 0) box.abort(p.inputShards[k]!, notRejectedHere, p.rejProofs, true);
+      }
       this.stats.timedOut += countOf(open);
       this.abortIds(now, p, open, box);
     }
@@ -386,7 +388,7 @@ export class AtomixClient implements ProtocolNode<AtomixMsg, AtomixTimer> {
     const key = from * 2 ** 20 + to; // (shard numbers are far below 2^20)
     let e = box.aborted.get(key);
     if (!e) box.aborted.set(key, (e = { from, to, ranges: [] }));
-    e.ranges.push(...ranges);
+    for (let i = 0; i < ranges.length; i++) e.ranges.push(ranges[i]!);
   }
 
   /** Marks ids of p resolved; forgets the piece and its batch when nothing is left. */
