@@ -115,10 +115,10 @@ describe('TraceRecorder', () => {
     const r = new TraceRecorder('summary');
     const bad = { type: 'shard.move', fromShard: 0, toShard: 1, epoch: 1, batch: 0, startUs: 5, readyUs: 'soon' };
     expect(() => r.recordAt(9, 4, bad)).toThrow(/event type "shard.move" field "readyUs" must be an integer, got "soon"/);
-    expect(() => r.recordAt(-1, 4, { type: 'epoch.ready', epoch: 1 })).toThrow(/"t" must be a non-negative integer/);
+    expect(() => r.recordAt(-1, 4, { type: 'epoch.ready', epoch: 1 } as { type: string })).toThrow(/"t" must be a non-negative integer/);
     expect(r.count).toBe(0);
     expect(r.hashHex()).toBe(traceHashHex([]));
-    r.recordAt(10, 4, { ...bad, readyUs: 12 });
+    r.recordAt(10, 4, { ...bad, readyUs: 12 } as { type: string });
     const good = { t: 10, type: 'shard.move', node: 4, fromShard: 0, toShard: 1, epoch: 1, batch: 0, startUs: 5, readyUs: 12 } as TraceEvent;
     expect(r.events()).toEqual([good]);
     expect(r.hashHex()).toBe(traceHashHex([good]));

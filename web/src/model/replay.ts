@@ -27,6 +27,8 @@ export interface ReplayState {
   readonly fromSlot: Int32Array;
   readonly moveStartUs: Float64Array;
   readonly moveEndUs: Float64Array;
+  /** The epoch whose transition started the node's move (meaningful while it is moving). */
+  readonly moveEpoch: Int32Array;
   /** Role code: 0 none yet, else 1 + index into timeline.roles. */
   readonly role: Uint8Array;
   readonly crashed: Uint8Array;
@@ -49,7 +51,9 @@ export interface ReplayState {
   schedule: { readonly version: number; readonly producers: readonly number[] } | null;
   /** Accepted PoW submissions in the current PoW window. */
   powAccepted: number;
+  /** Nodes bootstrapping in their new shard, in all and per epoch whose transition started their move. */
   moving: number;
+  movingByEpoch: Map<number, number>;
 }
 
 export function initialState(tl: Timeline): ReplayState {
@@ -62,6 +66,7 @@ export function initialState(tl: Timeline): ReplayState {
     fromSlot: new Int32Array(n).fill(-1),
     moveStartUs: new Float64Array(n),
     moveEndUs: new Float64Array(n),
+    moveEpoch: new Int32Array(n),
     role: new Uint8Array(n),
     crashed: new Uint8Array(n),
     powEpoch: new Int32Array(n),
@@ -77,6 +82,7 @@ export function initialState(tl: Timeline): ReplayState {
     schedule: null,
     powAccepted: 0,
     moving: 0,
+    movingByEpoch: new Map(),
   };
   // Before its first membership event a node is outside every shard (or in the only one). Nodes assigned at
   // t = 0 start nowhere (group -1), so no group is sized for all n and the unassigned disc has no holes.
@@ -126,6 +132,10 @@ function endMove(s: ReplayState, node: number): void {
   s.fromGroup[node] = -1;
   s.fromSlot[node] = -1;
   s.moving--;
+  const e = s.moveEpoch[node]!;
+  const left = (s.movingByEpoch.get(e) ?? 0) - 1;
+  if (left > 0) s.movingByEpoch.set(e, left);
+  else s.movingByEpoch.delete(e);
 }
 
 function roleCode(tl: Timeline, role: string): number {
@@ -149,7 +159,9 @@ export function apply(tl: Timeline, s: ReplayState, e: ReplayEvent): void {
       s.slot[e.node] = takeSlot(s, to);
       s.moveStartUs[e.node] = e.t;
       s.moveEndUs[e.node] = e.endUs;
+      s.moveEpoch[e.node] = e.epoch;
       s.moving++;
+      s.movingByEpoch.set(e.epoch, (s.movingByEpoch.get(e.epoch) ?? 0) + 1);
       break;
     }
     case 'moveReady':
@@ -202,6 +214,8 @@ export function cloneState(s: ReplayState): ReplayState {
     fromSlot: s.fromSlot.slice(),
     moveStartUs: s.moveStartUs.slice(),
     moveEndUs: s.moveEndUs.slice(),
+    moveEpoch: s.moveEpoch.slice(),
+    movingByEpoch: new Map(s.movingByEpoch),
     role: s.role.slice(),
     crashed: s.crashed.slice(),
     powEpoch: s.powEpoch.slice(),

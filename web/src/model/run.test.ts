@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { columnarFromEvents } from '../../../sim/trace/columnar.js';
 import type { TraceEvent, TraceHeader } from '../../../sim/trace/schema.js';
-import { buildRunModel, crossAt, phaseAt } from './run.js';
+import { buildRunModel, crossAt, phaseAt, transitionWords } from './run.js';
 
 const S = 1_000_000;
 
@@ -90,5 +90,36 @@ describe('run model', () => {
   it('throughput per second from the buckets, percentiles -1 as no sample', () => {
     expect(run.series[0]!.finalizedTps).toBe(5);
     expect(run.series[5]!.finalP50Ms).toBeNull();
+  });
+
+  it('overlapping transitions: both under way, newest first, each with its own movers still bootstrapping', () => {
+    // Epoch 1's node 0 downloads from 50 s to 130 s; epoch 2 starts at 100 s and moves node 3 from 110 s to 120 s.
+    const overlap: TraceEvent[] = [
+      ...events.filter((e) => e.type === 'shard.member'),
+      { t: 40 * S, type: 'epoch.start', epoch: 1, leader: 2, view: 0 },
+      { t: 45 * S, type: 'shard.move', node: 1, fromShard: 0, toShard: 1, epoch: 1, batch: 0, startUs: 44 * S, readyUs: 45 * S },
+      { t: 100 * S, type: 'epoch.start', epoch: 2, leader: 1, view: 0 },
+      { t: 120 * S, type: 'shard.move', node: 3, fromShard: 1, toShard: 0, epoch: 2, batch: 0, startUs: 110 * S, readyUs: 120 * S },
+      { t: 120 * S, type: 'epoch.ready', epoch: 2 },
+      { t: 130 * S, type: 'shard.move', node: 0, fromShard: 0, toShard: 1, epoch: 1, batch: 1, startUs: 50 * S, readyUs: 130 * S },
+      { t: 130 * S, type: 'epoch.ready', epoch: 1 },
+    ];
+    const r = buildRunModel('overlap', 'overlap.json', columnarFromEvents({ ...header(overlap.length), durationUs: 200 * S }, overlap));
+    const words = (tUs: number) => {
+      const phase = phaseAt(r, tUs);
+      return transitionWords(phase.transitions, r.replayer.seek(tUs).movingByEpoch, true);
+    };
+    expect(words(60 * S)).toEqual(['TransEpoch 1: 1 bootstrapping']);
+    expect(phaseAt(r, 115 * S).transition?.epoch).toBe(2);
+    expect(words(115 * S)).toEqual(['TransEpoch 2: 1 bootstrapping', 'TransEpoch 1: 1 still bootstrapping']);
+    expect(words(125 * S)).toEqual(['TransEpoch 1: 1 bootstrapping']);
+    expect(words(130 * S)).toEqual([]);
+    expect(r.replayer.seek(60 * S).moving).toBe(1);
+    expect(r.replayer.seek(115 * S).moving).toBe(2);
+    // Seeking back restores the per-epoch counts from a checkpoint.
+    expect(words(115 * S)).toHaveLength(2);
+    expect(words(60 * S)).toEqual(['TransEpoch 1: 1 bootstrapping']);
+    expect(words(47 * S)).toEqual(['TransEpoch 1: 0 bootstrapping']);
+    expect(transitionWords(phaseAt(r, 115 * S).transitions, new Map(), false)).toEqual(['epoch 2 forming', 'epoch 1 forming']);
   });
 });

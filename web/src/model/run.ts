@@ -153,9 +153,29 @@ export function buildRunModel(id: string, source: string, trace: ColumnarTrace):
   };
 }
 
-/** What is going on at tUs, in words for the run's status line (epoch, transition, idle window). */
-export function phaseAt(run: RunModel, tUs: number): { transition: Transition | null; idle: IdleWindow[] } {
-  const transition = run.transitions.find((tr) => tr.startUs <= tUs && tUs < tr.endUs) ?? null;
+/**
+ * What is going on at tUs, for the run's status line: the transitions under way, newest first (at IOS's paper
+ * scale an epoch's movers can still be bootstrapping when the next epoch's transition starts), the newest
+ * of them as `transition`, and the idle windows.
+ */
+export function phaseAt(run: RunModel, tUs: number): { transition: Transition | null; transitions: Transition[]; idle: IdleWindow[] } {
+  const transitions = run.transitions.filter((tr) => tr.startUs <= tUs && tUs < tr.endUs).reverse();
   const idle = run.idle.filter((w) => w.startUs <= tUs && tUs < w.endUs);
-  return { transition, idle };
+  return { transition: transitions[0] ?? null, transitions, idle };
+}
+
+/**
+ * The transitions under way in words, newest first: "TransEpoch 3: 1,204 bootstrapping", and for an older one
+ * whose movers are not all in yet "TransEpoch 2: 37 still bootstrapping". Without moves in the trace (Zilliqa)
+ * a transition is "epoch N forming". `fmt` formats counts (the dashboard's thousands separators).
+ */
+export function transitionWords(
+  transitions: readonly Transition[],
+  movingByEpoch: ReadonlyMap<number, number>,
+  hasMoves: boolean,
+  fmt: (n: number) => string = String,
+): string[] {
+  return transitions.map((tr, i) =>
+    hasMoves ? `TransEpoch ${tr.epoch}: ${fmt(movingByEpoch.get(tr.epoch) ?? 0)} ${i > 0 ? 'still ' : ''}bootstrapping` : `epoch ${tr.epoch} forming`,
+  );
 }

@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import { phaseAt, type RunModel } from '../model/run.js';
+import { phaseAt, transitionWords, type RunModel } from '../model/run.js';
 import { SeriesChart } from './charts.js';
 import { CrossMatrix } from './matrix.js';
 import { ShardMap, type ColourBy } from './shardmap.js';
@@ -111,14 +111,11 @@ export class RunView {
 
   private updateNow(tUs: number): void {
     const s = this.run.replayer.seek(tUs);
-    const { transition, idle } = phaseAt(this.run, tUs);
+    const { transition, transitions, idle } = phaseAt(this.run, tUs);
     const chips: { cls: string; text: string }[] = [];
     const leaderName = this.run.header.protocol === 'ios' ? 'EDS leader' : this.run.header.protocol === 'zilliqa' ? 'DS leader' : 'leader';
     if (this.run.epochs.length > 0) chips.push({ cls: '', text: `epoch ${s.epoch}${s.edsLeader >= 0 ? ` · ${leaderName} #${s.edsLeader}` : ''}` });
-    if (transition) {
-      const what = this.hasMoves ? `TransEpoch ${transition.epoch}: ${fmtInt(s.moving)} bootstrapping` : `epoch ${transition.epoch} forming`;
-      chips.push({ cls: 'transition', text: what });
-    }
+    for (const text of transitionWords(transitions, s.movingByEpoch, this.hasMoves, fmtInt)) chips.push({ cls: 'transition', text });
     for (const w of idle) chips.push({ cls: 'idle', text: w.reason === 'pow' ? `PoW window (epoch ${w.epoch}): idle` : `idle: ${w.reason}` });
     if (s.schedule) chips.push({ cls: '', text: `schedule v${s.schedule.version}` });
     const bucket = this.run.series.find((b) => b.startUs <= tUs && tUs < b.startUs + b.lengthUs);

@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
 import { layoutMap, type MapLayout } from '../model/layout.js';
 import { nodePlace, type ReplayState } from '../model/replay.js';
-import { phaseAt, type RunModel } from '../model/run.js';
+import { phaseAt, transitionWords, type RunModel } from '../model/run.js';
 import { REGION_COLOURS, fmtInt, hideTooltip, panel, roleColour, showTooltip } from './style.js';
 
 /**
@@ -266,7 +266,10 @@ export class ShardMap {
     const phase = phaseAt(this.run, tUs);
     const banners: string[] = [];
     for (const w of phase.idle) banners.push(w.reason === 'pow' ? `PoW window (epoch ${w.epoch}): no transactions · ${fmtInt(s.powAccepted)} solutions in` : `idle: ${w.reason}`);
-    if (phase.transition && this.hasMoves) banners.push(`TransEpoch ${phase.transition.epoch}: ${fmtInt(s.moving)} nodes bootstrapping in their new shard`);
+    if (this.hasMoves) {
+      const words = transitionWords(phase.transitions, s.movingByEpoch, true, fmtInt);
+      if (words.length > 0) banners.push(`${words.join(' · ')} in their new shard`);
+    }
     this.overlay
       .selectAll('text.banner')
       .data(banners)

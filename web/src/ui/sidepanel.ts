@@ -66,14 +66,16 @@ export class SidePanel {
   update(tUs: number): void {
     const s = this.run.replayer.seek(tUs);
     if (this.mode === 'epochs') {
-      const tr = phaseAt(this.run, tUs).transition;
-      const key = `${s.epoch}:${tr?.epoch ?? ''}`;
+      // Every epoch whose transition is under way (two overlap when movers are still bootstrapping), else the current one.
+      const under = phaseAt(this.run, tUs).transitions.map((tr) => tr.epoch);
+      const current = under.length > 0 ? under : [s.epoch];
+      const key = current.join(',');
       if (key === this.lastKey) return;
       this.lastKey = key;
       d3.select(this.body)
         .selectAll<HTMLTableRowElement, unknown>('tbody tr')
         .classed('current', function () {
-          return Number(this.dataset['epoch']) === (tr ? tr.epoch : s.epoch);
+          return current.includes(Number(this.dataset['epoch']));
         });
     } else if (this.mode === 'schedule') {
       const producers = s.schedule?.producers ?? [];
