@@ -80,6 +80,14 @@ describe('TxBook', () => {
       if (b.segmentIndexOf(startOf(i)) !== i || b.segmentIndexOf(b.endOf(i) - 1) !== i) bad++;
       if (b.t0Of(i) !== Math.floor(i / 256) * 10) bad++;
     }
+    // Random ids, both sides of each chunk boundary included: the search inside one chunk and across two.
+    let x = 7;
+    for (let q = 0; q < 20_000; q++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      const seg = q < 200 ? 65_536 - 100 + (q % 200) + (q % 2) * 65_536 : x % n;
+      const id = startOf(seg) + (x % (1 + (seg % 3)));
+      if (b.segmentIndexOf(id) !== seg) bad++;
+    }
     expect(bad).toBe(0);
     expect(b.count).toBe(startOf(n - 1) + 1 + ((n - 1) % 3));
     // Five segment columns of 3 chunks (65,536 entries each); the two window columns and the id-block index

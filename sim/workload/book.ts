@@ -1,5 +1,5 @@
 import type { TxSet } from '../protocols/types.js';
-import { Float64Column, Int32Column } from './columns.js';
+import { COLUMN_CHUNK_BITS, COLUMN_CHUNK_MASK, Float64Column, Int32Column } from './columns.js';
 import { RouteTable, type Route } from './routes.js';
 
 /** Ids per entry of the segment index (TxBook.blockSeg). */
@@ -96,14 +96,28 @@ export class TxBook {
       throw new RangeError(`TxBook: no transaction ${id} (ids are 0 … ${this.nextId - 1})`);
     }
     const h = this.hint;
-    if (h < this.segments && this.start.get(h) <= id) {
-      if (id < this.endOf(h)) return h;
-      if (h + 1 < this.segments && id < this.endOf(h + 1)) return (this.hint = h + 1);
+    const n = this.segments;
+    if (h < n && this.start.get(h) <= id) {
+      if (id < (h + 1 < n ? this.start.get(h + 1) : this.nextId)) return h;
+      if (h + 1 < n && id < (h + 2 < n ? this.start.get(h + 2) : this.nextId)) return (this.hint = h + 1);
     }
     // The segment holding id lies between those holding the starts of its block and of the next one.
     const k = Math.floor(id / ID_BLOCK);
     let lo = this.blockSeg.get(k);
-    let hi = k + 1 < this.blockSeg.length ? this.blockSeg.get(k + 1) : this.segments - 1;
+    let hi = k + 1 < this.blockSeg.length ? this.blockSeg.get(k + 1) : n - 1;
+    if (lo >>> COLUMN_CHUNK_BITS === hi >>> COLUMN_CHUNK_BITS) {
+      // Nearly always (a block spans ~30 segments, a chunk 65,536): the search reads one typed array directly.
+      const chunk = this.start.chunkOf(lo);
+      const base = lo - (lo & COLUMN_CHUNK_MASK);
+      let l = lo - base;
+      let r = hi - base;
+      while (l < r) {
+        const mid = (l + r + 1) >>> 1;
+        if (chunk[mid]! <= id) l = mid;
+        else r = mid - 1;
+      }
+      return (this.hint = base + l);
+    }
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
       if (this.start.get(mid) <= id) lo = mid;

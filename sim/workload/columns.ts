@@ -8,6 +8,9 @@
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS; // entries per chunk
 const MASK = CHUNK - 1;
+/** Entries i and j share a chunk when i >>> COLUMN_CHUNK_BITS equals j >>> COLUMN_CHUNK_BITS. */
+export const COLUMN_CHUNK_BITS = CHUNK_BITS;
+export const COLUMN_CHUNK_MASK = MASK;
 
 /** Exact for integers up to 2^53 (transaction ids, µs times). */
 export class Float64Column {
@@ -24,6 +27,14 @@ export class Float64Column {
   /** Entry i; the caller keeps 0 ≤ i < length. */
   get(i: number): number {
     return this.chunks[i >>> CHUNK_BITS]![i & MASK]!;
+  }
+
+  /**
+   * The chunk holding entry i, where entry i is at `i & COLUMN_CHUNK_MASK`: for a search among neighbouring
+   * entries without a call per probe. Entries at or past `length` in it are 0.
+   */
+  chunkOf(i: number): Float64Array {
+    return this.chunks[i >>> CHUNK_BITS]!;
   }
 
   /** Bytes held by the chunks. */
