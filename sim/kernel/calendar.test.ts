@@ -66,25 +66,4 @@ describe('BusyCalendar', () => {
       expect(c.take(0, at, need, now)).toBe(place(at, need));
     }
   });
-
-  it('keeps resources apart, with few islands and with more than fit beside the queue (7), against one model each', () => {
-    const rng = new RngRoot(12).stream('calendar');
-    const size = 5;
-    const c = new BusyCalendar(size);
-    const models = Array.from({ length: size }, () => timeline());
-    let now = 0;
-    for (let k = 0; k < 20_000; k++) {
-      now += Math.floor(rng.next() * 400);
-      const r = Math.floor(rng.next() * size);
-      // Resource 0 mostly books far ahead in short pieces (many islands); the others mostly book now.
-      const ahead = rng.next() < (r === 0 ? 0.9 : 0.3);
-      const need = 1 + Math.floor(rng.next() * (r === 0 ? 300 : 200));
-      const at = ahead ? now + Math.floor(rng.next() * (r === 0 ? 400_000 : 2_000)) : now;
-      expect(c.take(r, at, need, now)).toBe(models[r]!(at, need));
-    }
-    // Both storage modes were exercised: some resource's islands outgrew the room beside its queue.
-    const big = (c as unknown as { big: (Float64Array | null)[] }).big;
-    expect(big.some((b) => b !== null)).toBe(true);
-    expect(big.some((b) => b === null)).toBe(true);
-  });
 });
