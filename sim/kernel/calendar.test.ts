@@ -66,4 +66,21 @@ describe('BusyCalendar', () => {
       expect(c.take(0, at, need, now)).toBe(place(at, need));
     }
   });
+
+  it('keeps resources apart, one with many islands and others mostly booking now, against one model each', () => {
+    const rng = new RngRoot(12).stream('calendar');
+    const size = 5;
+    const c = new BusyCalendar(size);
+    const models = Array.from({ length: size }, () => timeline());
+    let now = 0;
+    for (let k = 0; k < 20_000; k++) {
+      now += Math.floor(rng.next() * 400);
+      const r = Math.floor(rng.next() * size);
+      // Resource 0 mostly books far ahead in short pieces (hundreds of islands); the others mostly book now.
+      const ahead = rng.next() < (r === 0 ? 0.9 : 0.3);
+      const need = 1 + Math.floor(rng.next() * (r === 0 ? 300 : 200));
+      const at = ahead ? now + Math.floor(rng.next() * (r === 0 ? 400_000 : 2_000)) : now;
+      expect(c.take(r, at, need, now)).toBe(models[r]!(at, need));
+    }
+  });
 });
