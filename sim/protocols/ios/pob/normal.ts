@@ -144,7 +144,7 @@ export class NormalNode implements ProtocolNode<PobMsg, PobTimer> {
   }
 
   /** Believable validators this member counts as live at `now`: in the league, heard within the timeout; ascending. */
-  liveBelievable(now: Micros, except?: ReadonlySet<NodeId>): NodeId[] {
+  liveBelievable(now: Micros, except?: { has(id: NodeId): boolean }): NodeId[] {
     const out: NodeId[] = [];
     // The league in ascending order, sorted once per change: this runs for every client batch.
     const league = (this.leagueSorted ??= [...this.league].sort((a, b) => a - b));

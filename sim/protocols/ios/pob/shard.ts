@@ -273,7 +273,7 @@ export class ShardLeagues {
    * batch's first transaction id (entryDraw); in one-league mode (or with none live) the leader. −1 without a
    * leader. `except`: validators to leave out (the composite's departed ones).
    */
-  entryNode(txs: TxSet, now: Micros, except?: ReadonlySet<NodeId>): NodeId {
+  entryNode(txs: TxSet, now: Micros, except?: { has(id: NodeId): boolean }): NodeId {
     const lead = this.leaderNode();
     if (!lead) return -1;
     if (this.plan.mode === 'one-league' || lead.mode === 'one-league') return lead.self;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { txSetOf } from '../../../types.js';
+import { NodeMarks } from '../../composite/world.js';
 import { setup } from './helpers.js';
 
 describe('client routing (ShardLeagues.entryNode)', () => {
@@ -28,6 +29,16 @@ describe('client routing (ShardLeagues.entryNode)', () => {
   it('leaves out the validators it is told to (the composite passes the ones that moved away)', () => {
     const { leagues } = setup({ believable: 7, normal: 5 });
     const gone = new Set([0, 2, 4]);
+    const seen = new Set<number>();
+    for (let i = 0; i < 500; i++) seen.add(leagues.entryNode(txSetOf([i * 625, i * 625 + 1]), 0, gone));
+    expect([...seen].sort((a, b) => a - b)).toEqual([1, 3, 5, 6]);
+  });
+
+  it('takes the composite departed marks (a byte per node) as it takes a set, and a validator back is routed to again', () => {
+    const { leagues } = setup({ believable: 7, normal: 5 });
+    const gone = new NodeMarks(12);
+    for (const v of [0, 2, 4, 6]) gone.add(v);
+    gone.delete(6);
     const seen = new Set<number>();
     for (let i = 0; i < 500; i++) seen.add(leagues.entryNode(txSetOf([i * 625, i * 625 + 1]), 0, gone));
     expect([...seen].sort((a, b) => a - b)).toEqual([1, 3, 5, 6]);
