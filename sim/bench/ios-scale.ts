@@ -11,7 +11,7 @@ import { runScenario } from '../run/runner.js';
  * scenarios/ios-paper-scale.json's (600 s epochs, 1,000,000 accounts, 1% double spends, schema defaults), so a size differs from the paper-scale
  * scenario only in `durationSeconds`: a short run here is the first seconds of that run.
  *
- * `clock` (ms) and `maxRss` (bytes) are injected so this module reads neither; the CLI runs each size in
+ * `clock` (ms), `maxRss` (bytes) and `cpuMs` (the process's CPU time, ms) are injected so this module reads none; the CLI runs each size in
  * its own process so that one size's heap does not inflate the next one's peak.
  */
 
@@ -64,6 +64,12 @@ export interface IosScaleResult {
   readonly simulatedSeconds: number;
   /** Building the world and running it (not the process start). */
   readonly wallSeconds: number;
+  /**
+   * CPU time of the process over the same span, user and system, every thread: the simulation's and V8's
+   * collector threads, which run beside it on a second core. Less sensitive than wall time to a busy or
+   * throttled machine, and closer to what one core alone would need.
+   */
+  readonly cpuSeconds: number;
   readonly events: number;
   readonly eventsPerSecond: number;
   readonly eventsPerSimSecondPerShard: number;
@@ -78,11 +84,13 @@ export interface IosScaleResult {
   readonly heapLimitBytes: number;
 }
 
-export function runIosScale(o: IosScaleOptions, clock: () => number, maxRss: () => number): IosScaleResult {
+export function runIosScale(o: IosScaleOptions, clock: () => number, maxRss: () => number, cpuMs: () => number): IosScaleResult {
   const scenario = iosScaleScenario(o);
   const t0 = clock();
+  const c0 = cpuMs();
   const run = runScenario(scenario, { traceLevel: 'summary' });
   const wallSeconds = (clock() - t0) / 1000;
+  const cpuSeconds = (cpuMs() - c0) / 1000;
   const events = run.kernel.executed;
   const wallPerSimSecond = wallSeconds / o.seconds;
   return {
@@ -91,6 +99,7 @@ export function runIosScale(o: IosScaleOptions, clock: () => number, maxRss: () 
     offeredTps: scenario.workload.offeredTps,
     simulatedSeconds: o.seconds,
     wallSeconds,
+    cpuSeconds,
     events,
     eventsPerSecond: events / wallSeconds,
     eventsPerSimSecondPerShard: events / o.seconds / scenario.shards,

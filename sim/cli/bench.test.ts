@@ -34,6 +34,25 @@ describe('bench --ios-scale: the V8 heap limit of each size child', () => {
     expect((capped - nodeYoung) / MB).toBeGreaterThan(3 * 32);
   }, 120_000);
 
+  it('reports the CPU time of the run beside its wall time, and the table shows both', () => {
+    const out = bench();
+    expect(out.status, out.stderr).toBe(0);
+    const r = (JSON.parse(out.stdout) as { iosScale: { results: { wallSeconds: number; cpuSeconds: number }[] } }).iosScale.results[0]!;
+    // One simulated second of 625 nodes: some CPU, and not more than the few threads a Node process runs could use.
+    expect(r.cpuSeconds).toBeGreaterThan(0);
+    expect(r.cpuSeconds).toBeLessThan(8 * r.wallSeconds + 0.5);
+    const table = spawnSync(process.execPath, ['--import', 'tsx', 'sim/cli/main.ts', 'bench', '--ios-scale', '--ios-scale-sizes', '625', '--ios-scale-seconds', '1'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    expect(table.status, table.stderr).toBe(0);
+    const lines = table.stdout.trim().split('\n');
+    expect(lines.find((l) => l.includes('wall s'))).toMatch(/tx\/s\s+wall s\s+cpu s\s+events/);
+    const row = lines.at(-1)!.trim().split(/\s+/);
+    expect(row[0]).toBe('625');
+    expect(Number(row[4])).toBeGreaterThan(0);
+  }, 120_000);
+
   it('refuses a heap limit that is not a whole number of MB: exit 2, naming the flag', () => {
     for (const bad of ['-5', '1.5']) {
       const out = bench('--ios-scale-heap-mb', bad);

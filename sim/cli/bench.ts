@@ -167,7 +167,11 @@ function workloadBench(seconds: number, json: boolean): void {
 
 /** One size of the IOS growth benchmark, in this process (the parent spawned it); prints one JSON line. */
 function iosScaleChild(nodes: number, seconds: number, batchIntervalMs: number | undefined): void {
-  const r = runIosScale({ nodes, seconds, ...(batchIntervalMs !== undefined ? { batchIntervalMs } : {}) }, clock, () => process.resourceUsage().maxRSS * 1024);
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const r = runIosScale({ nodes, seconds, ...(batchIntervalMs !== undefined ? { batchIntervalMs } : {}) }, clock, () => process.resourceUsage().maxRSS * 1024, cpuMs);
   process.stdout.write(JSON.stringify(r) + '\n');
 }
 
@@ -185,7 +189,7 @@ function iosScaleBench(sizes: number[], seconds: number, batchIntervalMs: number
         `target (ios-paper-scale): 10,000 nodes, 3,600 s in <= 60 s wall = ${TARGET_WALL_PER_SIM_SECOND.toFixed(4)} s wall per simulated s, <= 2 GB\n` +
         `V8 old-space limit per process: ${heapMb > 0 ? `${heapMb} MB (--ios-scale-heap-mb)` : "Node's default"}, ` +
         `semi-space limit: ${semiMb > 0 ? `${semiMb} MB (--ios-scale-semi-space-mb)` : "Node's default"}\n` +
-        `${'nodes'.padStart(6)} ${'shards'.padStart(6)} ${'tx/s'.padStart(7)} ${'wall s'.padStart(8)} ${'events'.padStart(11)} ${'events/s'.padStart(9)} ` +
+        `${'nodes'.padStart(6)} ${'shards'.padStart(6)} ${'tx/s'.padStart(7)} ${'wall s'.padStart(8)} ${'cpu s'.padStart(7)} ${'events'.padStart(11)} ${'events/s'.padStart(9)} ` +
         `${'ev/sim-s/shard'.padStart(14)} ${'wall/sim-s'.padStart(10)} ${'x target'.padStart(8)} ${'final tx'.padStart(10)} ${'peak RSS'.padStart(9)}\n`,
     );
   }
@@ -202,7 +206,7 @@ function iosScaleBench(sizes: number[], seconds: number, batchIntervalMs: number
     results.push(r);
     if (!json) {
       process.stdout.write(
-        `${String(r.nodes).padStart(6)} ${String(r.shards).padStart(6)} ${r.offeredTps.toLocaleString('en').padStart(7)} ${r.wallSeconds.toFixed(1).padStart(8)} ` +
+        `${String(r.nodes).padStart(6)} ${String(r.shards).padStart(6)} ${r.offeredTps.toLocaleString('en').padStart(7)} ${r.wallSeconds.toFixed(1).padStart(8)} ${r.cpuSeconds.toFixed(1).padStart(7)} ` +
           `${r.events.toLocaleString('en').padStart(11)} ${Math.round(r.eventsPerSecond).toLocaleString('en').padStart(9)} ` +
           `${Math.round(r.eventsPerSimSecondPerShard).toLocaleString('en').padStart(14)} ${r.wallPerSimSecond.toFixed(3).padStart(10)} ` +
           `${r.slowerThanTarget.toFixed(0).padStart(8)} ${r.finalTx.toLocaleString('en').padStart(10)} ${`${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB`.padStart(9)}\n`,
