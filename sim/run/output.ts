@@ -9,7 +9,7 @@ import { usToSeconds } from '../kernel/time.js';
 import type { RunResult } from './runner.js';
 import type { ProtocolInstance } from '../protocols/types.js';
 import { Histogram } from '../metrics/histogram.js';
-import { deriveEpochs, deriveIdleWindows, systemIdleSeconds } from '../trace/derive.js';
+import { EPOCH_EVENT_TYPES, IDLE_EVENT_TYPES, deriveEpochs, deriveIdleWindows, systemIdleSeconds } from '../trace/derive.js';
 
 export type TraceFormat = 'columnar' | 'ndjson' | 'none';
 
@@ -35,7 +35,7 @@ export function summarize(run: RunResult, wallSeconds: number): Summary {
     epochs: epochsOf(run),
     // Idle = windows in which the protocol processes nothing by design (Zilliqa's PoW window), from the
     // trace's idle.start / idle.end, as the dashboard shades them; 0 for protocols without such windows.
-    idleSeconds: systemIdleSeconds(deriveIdleWindows(run.trace.eventList(), run.endUs)),
+    idleSeconds: systemIdleSeconds(deriveIdleWindows(run.trace.eventList(IDLE_EVENT_TYPES), run.endUs)),
     finalityLagBlocks: finalityLag(run.host.instance),
     decentralization: { gini: gini(blocks), nakamoto: nakamoto(blocks) },
     invariants: addInvariants(m.invariants, protocolInvariants(run.host.instance)),
@@ -44,7 +44,7 @@ export function summarize(run: RunResult, wallSeconds: number): Summary {
 }
 
 function epochsOf(run: RunResult): { index: number; startUs: number; readyUs: number | null; moved: number; abandoned: number }[] | null {
-  const epochs = deriveEpochs(run.trace.eventList());
+  const epochs = deriveEpochs(run.trace.eventList(EPOCH_EVENT_TYPES));
   return epochs.length > 0 ? epochs : null;
 }
 
@@ -89,7 +89,7 @@ export function writeResults(
     const events = run.trace.eventList();
     for (const [name, data] of Object.entries(extraFiles)) tx.stage(join(dir, name), data);
     tx.stage(join(dir, 'summary.json'), summaryJson(summary));
-    tx.stage(join(dir, 'metrics.csv'), metricsCsv(events));
+    tx.stage(join(dir, 'metrics.csv'), metricsCsv(run.trace.eventList(['metrics.bucket'])));
     if (format === 'columnar') tx.stage(join(dir, 'trace.columnar.json.gz'), gzip(encodeColumnar(run.header, events)));
     if (format === 'ndjson') tx.stage(join(dir, 'trace.ndjson'), encodeNdjson(run.header, events));
     return tx.commit();

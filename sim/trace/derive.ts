@@ -21,6 +21,9 @@ export interface EpochWindow {
   readonly leader: number;
 }
 
+/** The event types deriveEpochs reads (a caller may hand it only these). */
+export const EPOCH_EVENT_TYPES = ['epoch.start', 'epoch.ready', 'shard.move', 'shard.abandon'] as const;
+
 /** One epoch per `epoch.start` index (the first such event counts), ascending by index. */
 export function deriveEpochs(events: Iterable<Ev>): EpochWindow[] {
   const starts = new Map<number, TraceEventOf<'epoch.start'>>();
@@ -66,6 +69,9 @@ export interface IdleWindow {
   /** The matching `idle.end`, or the run's end if it never came. */
   readonly endUs: number;
 }
+
+/** The event types deriveIdleWindows reads. */
+export const IDLE_EVENT_TYPES = ['idle.start', 'idle.end'] as const;
 
 /** `idle.start` … `idle.end` pairs, matched by (shard, reason), in start order; an open one ends at `endUs`. */
 export function deriveIdleWindows(events: Iterable<Ev>, endUs: number): IdleWindow[] {

@@ -123,4 +123,18 @@ describe('TraceRecorder', () => {
     expect(r.events()).toEqual([good]);
     expect(r.hashHex()).toBe(traceHashHex([good]));
   });
+
+  it('eventList with types gives only those events, in recorded order, and counts only them', () => {
+    const evs = sampleEvents();
+    const r = recorded('summary', evs);
+    const types = ['block.propose', 'metrics.bucket', 'msg.send', 'idle.start'] as const;
+    const want = evs.filter((e) => (types as readonly string[]).includes(e.type) && e.type !== 'msg.send');
+    expect(want.length).toBeGreaterThan(1);
+    const list = r.eventList([...types]);
+    expect(list.length).toBe(want.length);
+    expect([...list]).toEqual(want);
+    expect([...r.eventList([])]).toEqual([]);
+    expect(r.eventList([]).length).toBe(0);
+    expect([...r.eventList()]).toEqual(evs.filter((e) => e.type !== 'msg.send'));
+  });
 });
