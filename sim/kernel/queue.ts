@@ -11,15 +11,12 @@ export class EventQueue {
   private slotAt: Int32Array;
   private timeAt: Float64Array;
   private seqAt: Float64Array;
-  /** Per slot, its time (timeOfSlot: the kernel asks after peek and pop). */
-  private timeOf: Float64Array;
   private size_ = 0;
 
   constructor(initialCapacity = 1024) {
     this.slotAt = new Int32Array(initialCapacity);
     this.timeAt = new Float64Array(initialCapacity);
     this.seqAt = new Float64Array(initialCapacity);
-    this.timeOf = new Float64Array(initialCapacity);
   }
 
   get size(): number {
@@ -28,15 +25,14 @@ export class EventQueue {
 
   /** Make room for slot numbers below `capacity` (slots are owned by the caller; at most one entry each). */
   ensureSlots(capacity: number): void {
-    if (capacity <= this.timeOf.length) return;
-    let n = this.timeOf.length;
+    if (capacity <= this.timeAt.length) return;
+    let n = this.timeAt.length;
     while (n < capacity) n *= 2;
     const grow64 = (a: Float64Array) => {
       const b = new Float64Array(n);
       b.set(a);
       return b;
     };
-    this.timeOf = grow64(this.timeOf);
     this.timeAt = grow64(this.timeAt);
     this.seqAt = grow64(this.seqAt);
     const h = new Int32Array(n);
@@ -45,7 +41,6 @@ export class EventQueue {
   }
 
   push(slot: number, time: number, seq: number): void {
-    this.timeOf[slot] = time;
     const slotAt = this.slotAt;
     const timeAt = this.timeAt;
     const seqAt = this.seqAt;
@@ -71,10 +66,6 @@ export class EventQueue {
 
   peekTime(): number {
     return this.size_ > 0 ? this.timeAt[0]! : Infinity;
-  }
-
-  timeOfSlot(slot: number): number {
-    return this.timeOf[slot]!;
   }
 
   /** Remove and return the smallest slot; the caller must check size first. */
