@@ -69,7 +69,9 @@ export function computeFlood(
       out.push({ index: i, fromIndex: from[i]!, atUs: at });
     }
     const cameFrom = from[i]!;
-    for (const p of overlay[i]!) {
+    const peers = overlay[i]!;
+    for (let q = 0; q < peers.length; q++) {
+      const p = peers[q]!;
       if (p === cameFrom || final[p] === 1) continue;
       const arrive = port.send(node, nodeAt(p), sizeBytes, at);
       if (arrive < 0 || arrive >= best[p]!) continue;
