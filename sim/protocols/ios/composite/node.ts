@@ -47,7 +47,7 @@ export class IosNode implements ProtocolNode<L, L> {
   readonly self: NodeId;
   readonly eds: EdsNode;
   /** PoB nodes by shard: the current one and any the node still serves while leaving. */
-  readonly pob = new Map<number, ProtocolNode<PobMsg, PobTimer>>();
+  readonly pob = new PobByShard();
   private readonly world: IosWorld;
   /** The shard this node belongs to under the latest assignment it acted on. */
   private shard_: number;
@@ -743,3 +743,42 @@ function lotteryCandidates(c: number | undefined, n: number): { lotteryCandidate
   const chosen = c ?? (n > 200 ? 20 : undefined);
   return chosen === undefined ? {} : { lotteryCandidates: chosen };
 }
+
+/**
+ * A node's PoB sub-machines by shard, remembering the last one looked up: stepPob looks one up for most of a
+ * paper-scale run's events, nearly always the same shard's, and a Map's hash table per node was a cache miss
+ * of its own. Every change forgets the remembered one.
+ */
+class PobByShard extends Map<number, ProtocolNode<PobMsg, PobTimer>> {
+  private lastShard = -1;
+  private lastNode: ProtocolNode<PobMsg, PobTimer> | undefined = undefined;
+
+  override get(shard: number): ProtocolNode<PobMsg, PobTimer> | undefined {
+    if (shard === this.lastShard) return this.lastNode;
+    const node = super.get(shard);
+    this.lastShard = shard;
+    this.lastNode = node;
+    return node;
+  }
+
+  override set(shard: number, node: ProtocolNode<PobMsg, PobTimer>): this {
+    this.forget();
+    return super.set(shard, node);
+  }
+
+  override delete(shard: number): boolean {
+    this.forget();
+    return super.delete(shard);
+  }
+
+  override clear(): void {
+    this.forget();
+    super.clear();
+  }
+
+  private forget(): void {
+    this.lastShard = -1;
+    this.lastNode = undefined;
+  }
+}
+
