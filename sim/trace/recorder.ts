@@ -3,14 +3,21 @@ import { MESSAGE_LEVEL_TYPES, canonicalEventLine, type EventList, type EventType
 import { fieldProblem, fieldsOf, fitsKind, isEventType, timeProblem } from './validate.js';
 
 const HASH_BATCH_CHARS = 1 << 16;
+/** What every canonical line starts with, before its `t`. */
+const LINE_HEAD = '{"t":';
+
+/** Field `f` of `src`, or `node` for a missing `node` field when the host stamps one (node ≥ 0). */
+function fieldValue(src: Record<string, unknown>, f: string, node: number): unknown {
+  const v = src[f];
+  return v === undefined && node >= 0 && f === 'node' ? node : v;
+}
 
 /** One event type's rows: `t` and one column per EVENT_FIELDS field, in schema order. */
 interface Rows {
   readonly type: EventType;
   readonly fields: readonly string[];
   readonly kinds: readonly FieldKind[];
-  /** The canonical line's constant parts (schema.ts canonicalEventLine): before `t`, after it, before each field. */
-  readonly head: string;
+  /** The canonical line's constant parts (schema.ts canonicalEventLine) after `t` and before each field. */
   readonly typePart: string;
   readonly prefixes: readonly string[];
   readonly t: number[];
@@ -80,18 +87,15 @@ export class TraceRecorder {
     // Check every field first, so a bad event leaves no trace in the columns or the hash.
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
-      let v = src[f];
-      if (v === undefined && node >= 0 && f === 'node') v = node;
+      const v = fieldValue(src, f, node);
       if (!fitsKind(v, rows.kinds[i]!)) throw new Error(`TraceRecorder: ${fieldProblem(rows.type, f, v, rows.kinds[i]!)}`);
     }
     // Lines are hashed in batches (the same bytes: sha256 is a stream), as one update per ~100-byte line was
     // 1% of the paper-scale hour.
-    let line = rows.head + String(t) + rows.typePart;
+    let line = LINE_HEAD + String(t) + rows.typePart;
     rows.t.push(t as number);
     for (let i = 0; i < fields.length; i++) {
-      const f = fields[i]!;
-      let v = src[f];
-      if (v === undefined && node >= 0 && f === 'node') v = node;
+      const v = fieldValue(src, fields[i]!, node);
       // A finite number or a boolean serialises as String does (ECMA-262 SerializeJSONProperty).
       line += rows.prefixes[i]! + (typeof v === 'string' ? JSON.stringify(v) : String(v));
       rows.cols[i]!.push(v);
@@ -119,7 +123,6 @@ export class TraceRecorder {
       type,
       fields,
       kinds: fields.map((f) => kinds[f]!),
-      head: '{"t":',
       typePart: `,"type":${JSON.stringify(type)}`,
       prefixes: fields.map((f) => `,${JSON.stringify(f)}:`),
       t: [],
