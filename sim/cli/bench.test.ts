@@ -10,7 +10,7 @@ const bench = (...args: string[]) =>
 const MB = 2 ** 20;
 
 describe('bench --ios-scale: the V8 heap limit of each size child', () => {
-  it('is --ios-scale-heap-mb (default 1,400 MB) plus the young generation of --ios-scale-semi-space-mb (default 64), and Node’s defaults with 0', () => {
+  it('is --ios-scale-heap-mb (default 1,400 MB) plus the young generation of --ios-scale-semi-space-mb (default 128), and Node’s defaults with 0', () => {
     const limitOf = (...args: string[]) => {
       const out = bench(...args);
       expect(out.status, out.stderr).toBe(0);
@@ -23,15 +23,15 @@ describe('bench --ios-scale: the V8 heap limit of each size child', () => {
     const node = limitOf('--ios-scale-heap-mb', '0');
     const nodeYoung = limitOf('--ios-scale-semi-space-mb', '0');
     const semi32 = limitOf('--ios-scale-semi-space-mb', '32');
-    // heap_size_limit = old space + the young generation: three semi-spaces' worth (64 MB by default here).
-    expect(capped / MB).toBeGreaterThanOrEqual(1400 + 3 * 64);
-    expect(capped / MB).toBeLessThan(1400 + 3 * 64 + 100);
-    expect(small / MB).toBeGreaterThanOrEqual(600 + 3 * 64);
-    expect(small / MB).toBeLessThan(600 + 3 * 64 + 100);
+    // heap_size_limit = old space + the young generation: three semi-spaces' worth (128 MB by default here).
+    expect(capped / MB).toBeGreaterThanOrEqual(1400 + 3 * 128);
+    expect(capped / MB).toBeLessThan(1400 + 3 * 128 + 100);
+    expect(small / MB).toBeGreaterThanOrEqual(600 + 3 * 128);
+    expect(small / MB).toBeLessThan(600 + 3 * 128 + 100);
     expect(node).not.toBe(capped);
-    // The semi-space flag moves only the young generation: 3 × (64 − 32) MB, and more against Node's 16 MB.
-    expect((capped - semi32) / MB).toBe(3 * 32);
-    expect((capped - nodeYoung) / MB).toBeGreaterThan(3 * 32);
+    // The semi-space flag moves only the young generation: 3 × (128 − 32) MB, and more against Node's 16 MB.
+    expect((capped - semi32) / MB).toBe(3 * 96);
+    expect((capped - nodeYoung) / MB).toBeGreaterThan(3 * 96);
   }, 120_000);
 
   it('reports the CPU time of the run beside its wall time, and the table shows both', () => {

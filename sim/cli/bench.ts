@@ -18,10 +18,12 @@ const IOS_SCALE_HEAP_MB = 1400;
  * The young generation's semi-space limit the --ios-scale children run with by default (--max-semi-space-size,
  * MB). The IOS model allocates short-lived objects at ~1 GB per simulated minute at paper scale, and many live
  * for seconds (a lock request's pieces, messages in flight): with V8's 16 MB semi-spaces they are copied by
- * ~1,200 scavenges per half hour. 64 MB took the hour's wall time to 0.95x and its CPU to 0.94x side by side,
- * for ~100 MB more peak RSS (README "IOS at paper scale"). The CLI's launcher sets the same (main.ts).
+ * ~1,200 scavenges per half hour. 64 MB took the hour's wall time to 0.95x and its CPU to 0.94x side by side
+ * (stop 12); 128 MB took its CPU to 0.95x again (stop 18: both runs at once, each pinned to its own core), for
+ * a peak RSS of ~1.75 GB instead of ~1.6 GB. 192 MB gained 2% more and went past 2 GB (README "IOS at paper
+ * scale"). The CLI's launcher sets the same (main.ts).
  */
-const IOS_SCALE_SEMI_SPACE_MB = 64;
+const IOS_SCALE_SEMI_SPACE_MB = 128;
 
 interface BenchArgs {
   events: number;
