@@ -119,7 +119,18 @@ export class BusyCalendar {
     const start = atUs > free ? atUs : free;
     // Islands entirely before the start stay as they are.
     let j = i;
-    while (j < last && isl[j + 1]! <= start) j += 2;
+    if (last - i > 8) {
+      // Many islands (a node in several computed rounds at once): the first one ending after the start by
+      // bisection over the pairs (their ends ascend).
+      let hiPair = (last - i) >> 1;
+      let loPair = 0;
+      while (loPair < hiPair) {
+        const mid = (loPair + hiPair) >> 1;
+        if (isl[i + 2 * mid + 1]! <= start) loPair = mid + 1;
+        else hiPair = mid;
+      }
+      j = i + 2 * loPair;
+    } else while (j < last && isl[j + 1]! <= start) j += 2;
     const first = j;
     let pos = start;
     let left = durationUs;
@@ -174,13 +185,14 @@ export class BusyCalendar {
     const inRow = isl === rows;
     if (len <= INLINE) {
       const d = o + HEAD;
-      // Moving left (or from the spill into the row) never overwrites a number before it is read.
-      for (let k = 0; k < head; k++) rows[d + k] = isl[from + k]!;
+      // Moving left (or from the spill into the row) never overwrites a number before it is read. Numbers
+      // already in place are not copied: most bookings extend one island or add one after the others.
+      if (!inRow || from !== d) for (let k = 0; k < head; k++) rows[d + k] = isl[from + k]!;
       if (pair === 1) {
         // The tail moves by (d + head + 2) − from2, to the left or the right: copy in the safe direction.
         const t = d + head + 2;
-        if (!inRow || t <= from2) for (let k = 0; k < tail; k++) rows[t + k] = isl[from2 + k]!;
-        else for (let k = tail - 1; k >= 0; k--) rows[t + k] = isl[from2 + k]!;
+        if (!inRow || t < from2) for (let k = 0; k < tail; k++) rows[t + k] = isl[from2 + k]!;
+        else if (t > from2) for (let k = tail - 1; k >= 0; k--) rows[t + k] = isl[from2 + k]!;
         rows[d + head] = lo;
         rows[d + head + 1] = hi;
       }
@@ -188,34 +200,29 @@ export class BusyCalendar {
       this.spilled[r] = 0;
       return;
     }
-    // Too many for the row: into the spill array (it holds them from 0).
-    let sp = this.spill[r] ?? null;
+    // Too many for the row: into the spill array, which holds them from 0.
+    const sp = this.spill[r] ?? null;
     if (inRow || sp === null || sp.length < len) {
-      const grown = sp === null || sp.length < len ? new Float64Array(Math.max(16, 2 * len)) : sp;
-      // From the row or an old array into a fresh one: no overlap.
-      if (grown !== sp || inRow) {
-        let w = 0;
-        for (let k = from; k < to; k++) grown[w++] = isl[k]!;
-        if (pair === 1) {
-          grown[w++] = lo;
-          grown[w++] = hi;
-          for (let k = from2; k < to2; k++) grown[w++] = isl[k]!;
-        }
-        this.spill[r] = grown;
-        this.spilled[r] = 1;
-        rows[o + LEN] = len;
-        return;
+      // From the row, or from a spill array too small, into one that has room: no overlap.
+      const into = sp !== null && sp.length >= len ? sp : new Float64Array(Math.max(16, 2 * len));
+      let w = 0;
+      for (let k = from; k < to; k++) into[w++] = isl[k]!;
+      if (pair === 1) {
+        into[w++] = lo;
+        into[w++] = hi;
+        for (let k = from2; k < to2; k++) into[w++] = isl[k]!;
       }
-      sp = grown;
-    }
-    // In place in the spill array: head moves to 0 (left), tail to head + 2 (either way).
-    for (let k = 0; k < head; k++) sp[k] = sp[from + k]!;
-    if (pair === 1) {
-      const t = head + 2;
-      if (t <= from2) for (let k = 0; k < tail; k++) sp[t + k] = sp[from2 + k]!;
-      else for (let k = tail - 1; k >= 0; k--) sp[t + k] = sp[from2 + k]!;
-      sp[head] = lo;
-      sp[head + 1] = hi;
+      this.spill[r] = into;
+    } else {
+      // In place: the head moves to 0 (left), the tail to head + 2 (either way).
+      if (from !== 0) for (let k = 0; k < head; k++) sp[k] = sp[from + k]!;
+      if (pair === 1) {
+        const t = head + 2;
+        if (t < from2) for (let k = 0; k < tail; k++) sp[t + k] = sp[from2 + k]!;
+        else if (t > from2) for (let k = tail - 1; k >= 0; k--) sp[t + k] = sp[from2 + k]!;
+        sp[head] = lo;
+        sp[head + 1] = hi;
+      }
     }
     this.spilled[r] = 1;
     rows[o + LEN] = len;
