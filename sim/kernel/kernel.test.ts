@@ -65,22 +65,25 @@ describe('Kernel', () => {
     expect(k.executed).toBe(2);
   });
 
-  it('keeps each event its handler, target and payload across thousands pending, with a third cancelled', () => {
+  it('keeps each event its handler, target, payload and aux across thousands pending, with a third cancelled', () => {
     const k = new Kernel();
     const rng = new RngRoot(3).stream('kernel');
     const ran: string[] = [];
-    const hs = [0, 1, 2].map((h) => k.register((target, payload) => ran.push(`${h}:${target}:${(payload as { n: number }).n}:${k.now}`)));
+    const hs = [0, 1, 2].map((h) => k.register((target, payload, aux) => ran.push(`${h}:${target}:${(payload as { n: number }).n}:${aux}:${k.now}`)));
     const want: { t: number; seq: number; text: string }[] = [];
     const ids: number[] = [];
     for (let n = 0; n < 5_000; n++) {
       const t = Math.floor(rng.next() * 1_000);
       const h = n % 3;
-      ids.push(k.schedule(t, hs[h]!, 7 * n, { n }));
-      want.push({ t, seq: n, text: `${h}:${7 * n}:${n}:${t}` });
+      // aux: a signed 32-bit integer (the host puts senders and incarnations there); some events have none.
+      const aux = n % 5 === 0 ? undefined : n % 2 === 1 ? -n : 100_000 * n;
+      ids.push(k.schedule(t, hs[h]!, 7 * n, { n }, aux));
+      want.push({ t, seq: n, text: `${h}:${7 * n}:${n}:${aux ?? 0}:${t}` });
     }
     const cancelled = new Set<number>();
     for (let n = 0; n < 5_000; n++) if (rng.next() < 1 / 3) cancelled.add(n);
     for (const n of cancelled) k.cancel(ids[n]!);
+    for (let i = 0; i < 10; i++) k.step(); // step() and run() read the same slots
     k.run(499);
     expect(k.now).toBe(499);
     k.run();

@@ -1,8 +1,12 @@
 import { EventQueue } from './queue.js';
 import type { Micros } from './time.js';
 
-/** A handler receives the event's integer target and its payload (DESIGN §3: no closures in the queue). */
-export type Handler = (target: number, payload: unknown) => void;
+/**
+ * A handler receives the event's integer target, its payload and its integer `aux` (DESIGN §3: no closures
+ * in the queue). `aux` carries a second number without an object to hold it (the host: a message's sender, a
+ * timer's incarnation).
+ */
+export type Handler = (target: number, payload: unknown, aux: number) => void;
 
 /** Opaque handle: slot number and the slot's generation, so cancelling a recycled slot is a no-op. */
 export type EventId = number;
@@ -10,12 +14,14 @@ export type EventId = number;
 // slot < 2^26 and generation < 2^26 keep an id below 2^52, exact in a double.
 const GEN_BITS = 2 ** 26;
 
-// A slot's numbers in Kernel.slots.
+// A slot's numbers in Kernel.slots: the handler (with the CANCELLED bit once cancelled), target, generation, aux.
 const SLOT_STRIDE = 4;
 const HANDLER = 0;
 const TARGET = 1;
 const GEN = 2;
-const CANCELLED = 3;
+const AUX = 3;
+/** Set in a slot's handler number when the event is cancelled (handler numbers stay far below it). */
+const CANCELLED = 1 << 30;
 
 /**
  * The discrete-event kernel, after SimPy's core: `now`, `schedule`, `cancel`, `step`, `peek`, `run(until)`.
@@ -33,7 +39,7 @@ export class Kernel {
   private stopRequested = false;
 
   /**
-   * Slot storage, SLOT_STRIDE numbers per slot (handler, target, generation, cancelled) in one array, so that
+   * Slot storage, SLOT_STRIDE numbers per slot (handler and cancelled bit, target, generation, aux) in one array, so that
    * running an event reads one cache line for them: with ~10^5 events pending at paper scale the slots at
    * the heap's top are scattered, and four parallel arrays were a cache miss each. The payload beside it.
    * Slots are recycled through a free list.
@@ -59,12 +65,13 @@ export class Kernel {
 
   /** Register a handler; the returned number names it in `schedule`. */
   register(handler: Handler): number {
+    if (this.handlers.length + 1 >= CANCELLED) throw new RangeError('Kernel.register: too many handlers');
     this.handlers.push(handler);
     return this.handlers.length - 1;
   }
 
-  /** Schedule handler `kind` at absolute time `at` (≥ now, integer µs). */
-  schedule(at: Micros, kind: number, target = 0, payload: unknown = undefined): EventId {
+  /** Schedule handler `kind` at absolute time `at` (≥ now, integer µs); `aux` is a 32-bit signed integer. */
+  schedule(at: Micros, kind: number, target = 0, payload: unknown = undefined, aux = 0): EventId {
     if (!(at >= this.now_) || !Number.isInteger(at)) {
       throw new RangeError(`Kernel.schedule: time ${at} must be an integer ≥ now (${this.now_})`);
     }
@@ -73,7 +80,7 @@ export class Kernel {
     const slots = this.slots;
     slots[o + HANDLER] = kind;
     slots[o + TARGET] = target;
-    slots[o + CANCELLED] = 0;
+    slots[o + AUX] = aux;
     this.payloadOf[slot] = payload;
     this.queue.push(slot, at, this.seq++);
     return slot + slots[o + GEN]! * GEN_BITS;
@@ -88,7 +95,7 @@ export class Kernel {
   cancel(id: EventId): void {
     const slot = id % GEN_BITS;
     const gen = Math.floor(id / GEN_BITS);
-    if (slot < this.nextSlot && this.slots[slot * SLOT_STRIDE + GEN] === gen) this.slots[slot * SLOT_STRIDE + CANCELLED] = 1;
+    if (slot < this.nextSlot && this.slots[slot * SLOT_STRIDE + GEN] === gen) this.slots[slot * SLOT_STRIDE + HANDLER]! |= CANCELLED;
   }
 
   /** Time of the next live event, or Infinity. */
@@ -105,10 +112,11 @@ export class Kernel {
     const slot = this.queue.pop();
     const kind = this.slots[slot * SLOT_STRIDE + HANDLER]!;
     const target = this.slots[slot * SLOT_STRIDE + TARGET]!;
+    const aux = this.slots[slot * SLOT_STRIDE + AUX]!;
     const payload = this.payloadOf[slot];
     this.releaseSlot(slot);
     this.executed_++;
-    this.handlers[kind]!(target, payload);
+    this.handlers[kind]!(target, payload, aux);
     return true;
   }
 
@@ -131,7 +139,8 @@ export class Kernel {
       const slot = queue.peek();
       const o = slot * SLOT_STRIDE;
       const slots = this.slots;
-      if (slots[o + CANCELLED] === 1) {
+      const kind = slots[o + HANDLER]!;
+      if (kind >= CANCELLED) {
         queue.pop();
         this.releaseSlot(slot);
         continue;
@@ -140,12 +149,12 @@ export class Kernel {
       if (t > until) break;
       queue.pop();
       this.now_ = t;
-      const kind = slots[o + HANDLER]!;
       const target = slots[o + TARGET]!;
+      const aux = slots[o + AUX]!;
       const payload = this.payloadOf[slot];
       this.releaseSlot(slot);
       this.executed_++;
-      handlers[kind]!(target, payload);
+      handlers[kind]!(target, payload, aux);
       if (this.stopRequested) return;
       if (onProgress && ++sinceProgress >= progressEvery) {
         sinceProgress = 0;
@@ -158,7 +167,7 @@ export class Kernel {
   private dropCancelledHead(): void {
     while (this.queue.size > 0) {
       const slot = this.queue.peek();
-      if (this.slots[slot * SLOT_STRIDE + CANCELLED] !== 1) return;
+      if (this.slots[slot * SLOT_STRIDE + HANDLER]! < CANCELLED) return;
       this.queue.pop();
       this.releaseSlot(slot);
     }

@@ -11,16 +11,11 @@ import { computeTreeCast, computeTreeRound, type TreePort } from './tree-round.j
 
 type AnyEffect = Effect<unknown, unknown>;
 
-interface Envelope {
+/** A copy of an event-by-event flood (Host.startGossip): the others carry the message alone, the sender in `aux`. */
+interface GossipCopy {
   readonly from: NodeId;
   readonly msg: unknown;
-  /** Gossip id, or -1 for a point-to-point message. */
   readonly gossip: number;
-}
-
-interface TimerPayload {
-  readonly timer: unknown;
-  readonly incarnation: number;
 }
 
 interface Deferred {
@@ -56,7 +51,11 @@ export class Host {
   /** Position of each node in a gossip group (-1 outside it), built once per group array. */
   private readonly groupIndex = new WeakMap<readonly NodeId[], Int32Array>();
   private nextGossip = 0;
+  /** A message arrives: payload the message, aux its sender (no envelope object per copy). */
   private readonly evDeliver: number;
+  /** A copy of an event-by-event flood arrives (payload GossipCopy). */
+  private readonly evGossip: number;
+  /** A timer fires: payload the timer, aux the node's incarnation when it was set. */
   private readonly evTimer: number;
   private readonly evDeferred: number;
   private readonly traceMessages: boolean;
@@ -78,8 +77,9 @@ export class Host {
     this.incarnation = new Int32Array(nodeCount);
     this.cpu = new BusyCalendar(nodeCount);
     this.traceMessages = traceMessages;
-    this.evDeliver = kernel.register((to, p) => this.onDeliver(to, p as Envelope));
-    this.evTimer = kernel.register((node, p) => this.onTimer(node, p as TimerPayload));
+    this.evDeliver = kernel.register((to, msg, from) => this.onDeliver(to, msg, from));
+    this.evGossip = kernel.register((to, p) => this.onGossip(to, p as GossipCopy));
+    this.evTimer = kernel.register((node, timer, incarnation) => this.onTimer(node, timer, incarnation));
     this.evDeferred = kernel.register((node, p) => this.onDeferred(node, p as Deferred));
   }
 
@@ -163,22 +163,22 @@ export class Host {
         case 'treeRound': {
           const result = computeTreeRound(e.spec, now, this.port);
           e.spec.result = result;
-          this.kernel.schedule(Math.max(now, result.atUs), this.evTimer, node, {
-            timer: e.timer,
-            incarnation: this.incarnation[node]!,
-          } satisfies TimerPayload);
+          this.kernel.schedule(Math.max(now, result.atUs), this.evTimer, node, e.timer, this.incarnation[node]!);
           break;
         }
         case 'treeCast':
           for (const d of computeTreeCast(e.spec, now, e.sizeBytes, this.port)) {
-            this.kernel.schedule(d.atUs, this.evDeliver, e.spec.nodes[d.pos]!, { from: d.from, msg: e.msg, gossip: -1 } satisfies Envelope);
+            this.kernel.schedule(d.atUs, this.evDeliver, e.spec.nodes[d.pos]!, e.msg, d.from);
           }
           break;
         case 'timer':
-          this.kernel.schedule((e.fromUploadDone ? Math.max(now, this.net.uploadBusyUntil(node)) : now) + Math.max(0, Math.round(e.afterUs)), this.evTimer, node, {
-            timer: e.timer,
-            incarnation: this.incarnation[node]!,
-          } satisfies TimerPayload);
+          this.kernel.schedule(
+            (e.fromUploadDone ? Math.max(now, this.net.uploadBusyUntil(node)) : now) + Math.max(0, Math.round(e.afterUs)),
+            this.evTimer,
+            node,
+            e.timer,
+            this.incarnation[node]!,
+          );
           break;
         case 'commit':
           this.metrics.commit(e.level, e.txs, now);
@@ -216,7 +216,10 @@ export class Host {
         arriveUs: arrive,
       });
     }
-    if (arrive >= 0) this.kernel.schedule(arrive, this.evDeliver, to, { from, msg, gossip } satisfies Envelope);
+    if (arrive >= 0) {
+      if (gossip < 0) this.kernel.schedule(arrive, this.evDeliver, to, msg, from);
+      else this.kernel.schedule(arrive, this.evGossip, to, { from, msg, gossip } satisfies GossipCopy);
+    }
     return arrive;
   }
 
@@ -251,7 +254,7 @@ export class Host {
     const nodeAt = group ? (i: number) => group[i]! : (i: number) => i;
     const overlay = this.net.overlay(group);
     for (const d of computeFlood(overlay, nodeAt, this.indexIn(group, from), this.kernel.now, sizeBytes, this.port)) {
-      this.kernel.schedule(d.atUs, this.evDeliver, nodeAt(d.index), { from: nodeAt(d.fromIndex), msg, gossip: -1 } satisfies Envelope);
+      this.kernel.schedule(d.atUs, this.evDeliver, nodeAt(d.index), msg, nodeAt(d.fromIndex));
     }
   }
 
@@ -274,21 +277,24 @@ export class Host {
     return index[node]!;
   }
 
-  private onDeliver(to: NodeId, env: Envelope): void {
+  private onDeliver(to: NodeId, msg: unknown, from: NodeId): void {
     if (this.up[to] !== 1) return;
-    if (env.gossip >= 0) {
-      const g = this.gossips.get(env.gossip);
-      if (!g || g.seen[to] === 1) return;
-      g.seen[to] = 1;
-      this.relay(env.gossip, to, env.from);
-      if (--g.missing === 0) this.gossips.delete(env.gossip);
-    }
-    this.step(to, { kind: 'message', from: env.from, msg: env.msg });
+    this.step(to, { kind: 'message', from, msg });
   }
 
-  private onTimer(node: NodeId, p: TimerPayload): void {
-    if (this.up[node] !== 1 || p.incarnation !== this.incarnation[node]) return;
-    this.step(node, { kind: 'timer', timer: p.timer });
+  private onGossip(to: NodeId, copy: GossipCopy): void {
+    if (this.up[to] !== 1) return;
+    const g = this.gossips.get(copy.gossip);
+    if (!g || g.seen[to] === 1) return;
+    g.seen[to] = 1;
+    this.relay(copy.gossip, to, copy.from);
+    if (--g.missing === 0) this.gossips.delete(copy.gossip);
+    this.step(to, { kind: 'message', from: copy.from, msg: copy.msg });
+  }
+
+  private onTimer(node: NodeId, timer: unknown, incarnation: number): void {
+    if (this.up[node] !== 1 || incarnation !== this.incarnation[node]) return;
+    this.step(node, { kind: 'timer', timer });
   }
 
   private onDeferred(node: NodeId, d: Deferred): void {
