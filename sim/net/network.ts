@@ -54,7 +54,7 @@ export class Network {
   lost = 0;
 
   /**
-   * Per node, side by side: its own numbers (UP, DOWN, EXTRA, BYTES, MESSAGES; a row of NODE_ROW), then the
+   * Per node, side by side: its own numbers as a sender (UP, EXTRA, BYTES, MESSAGES; a row of NODE_ROW), then the
    * rows of its uplink calendars (the control queue's, if any, then the bulk queue's). A send reads the
    * sender's block and the receiver's row: at paper scale ~10^7 sends an hour, where five per-node arrays
    * and two calendars were a cache miss each.
@@ -62,11 +62,11 @@ export class Network {
   private readonly perNode: Float64Array;
   private readonly stride: number;
   /**
-   * Each node's download bandwidth again, compactly (80 KB at 10,000 nodes): a burst's arrival is asked
-   * with the serialisations of every copy after it (sendBurst), a pass over a thousand receivers that read
-   * one scattered block each from perNode.
+   * What a send reads of its receiver, compactly: its download bandwidth and extra latency, at 2v + DOWN and
+   * 2v + EXTRA_IN (160 KB at 10,000 nodes, mostly in the L2 cache). In perNode's 192-byte blocks the receiver was a
+   * cache miss per send, and a burst's arrival reads the download of every copy after it (sendBurst).
    */
-  private readonly downloadMbps: Float64Array;
+  private readonly receiving: Float64Array;
   private readonly upload: BusyCalendar;
   /** Priority uplink only: the control queue; undefined under fifo. */
   private readonly control: BusyCalendar | undefined;
@@ -96,21 +96,22 @@ export class Network {
 
     this.stride = NODE_ROW + (cfg.uplink === 'priority' ? 2 : 1) * CALENDAR_ROW;
     const perNode = (this.perNode = new Float64Array(nodeCount * this.stride));
+    const receiving = (this.receiving = new Float64Array(2 * nodeCount));
     for (let v = 0; v < nodeCount; v++) {
       const region = cfg.regions[this.regionOf[v]!]!;
       perNode[v * this.stride + UP] = region.uploadMbps;
-      perNode[v * this.stride + DOWN] = region.downloadMbps;
+      receiving[2 * v + DOWN] = region.downloadMbps;
     }
     cfg.slowNodes.forEach((slow, i) => {
       for (const v of slow.nodes) {
         if (!Number.isInteger(v) || v < 0 || v >= nodeCount) throw new RangeError(`slowNodes[${i}]: node ${v} is not in 0..${nodeCount - 1}`);
+        const extra = msToUs(slow.extraLatencyMs);
         perNode[v * this.stride + UP]! *= slow.bandwidthFactor;
-        perNode[v * this.stride + DOWN]! *= slow.bandwidthFactor;
-        perNode[v * this.stride + EXTRA]! += msToUs(slow.extraLatencyMs);
+        perNode[v * this.stride + EXTRA]! += extra;
+        receiving[2 * v + DOWN]! *= slow.bandwidthFactor;
+        receiving[2 * v + EXTRA_IN]! += extra;
       }
     });
-    this.downloadMbps = new Float64Array(nodeCount);
-    for (let v = 0; v < nodeCount; v++) this.downloadMbps[v] = perNode[v * this.stride + DOWN]!;
     const rowsAt = (offset: number) => ({ rows: perNode, stride: this.stride, offset });
     this.control = cfg.uplink === 'priority' ? new BusyCalendar(nodeCount, rowsAt(NODE_ROW)) : undefined;
     this.upload = new BusyCalendar(nodeCount, rowsAt(this.stride - CALENDAR_ROW));
@@ -150,14 +151,14 @@ export class Network {
     }
     const perNode = this.perNode;
     const f = from * this.stride;
-    const t = to * this.stride;
+    const receiving = this.receiving;
     const up = perNode[f + UP]!;
-    const down = perNode[t + DOWN]!;
+    const down = receiving[2 * to + DOWN]!;
     const serialisation = serialisationUs(sizeBytes, up < down ? up : down);
     const departs = this.book(from, sizeBytes, atUs, serialisation, nowUs);
     perNode[f + BYTES]! += sizeBytes;
     perNode[f + MESSAGES]! += 1;
-    const arrives = departs + this.latency.delayUs(from, to) + perNode[f + EXTRA]! + perNode[t + EXTRA]!;
+    const arrives = departs + this.latency.delayUs(from, to) + perNode[f + EXTRA]! + receiving[2 * to + EXTRA_IN]!;
     if (this.lossStream !== undefined && this.lossStream.next() < this.lossRate) {
       this.lost++;
       return -1;
@@ -186,8 +187,8 @@ export class Network {
     const perNode = this.perNode;
     const stride = this.stride;
     const up = perNode[from * stride + UP]!;
-    const down = this.downloadMbps;
-    const ser = (v: number): Micros => (v === from ? 0 : serialisationUs(sizeBytes, up < down[v]! ? up : down[v]!));
+    const receiving = this.receiving;
+    const ser = (v: number): Micros => (v === from ? 0 : serialisationUs(sizeBytes, up < receiving[2 * v + DOWN]! ? up : receiving[2 * v + DOWN]!));
     let total = 0;
     let copies = 0;
     for (const v of to) {
@@ -210,7 +211,7 @@ export class Network {
       if (lossRate > 0 && keyedUnit(key ^ LOSS_SALT, burst, i) < lossRate) return -1;
       let after = 0;
       for (let j = i + 1; j < to.length; j++) after += ser(to[j]!);
-      return end - after + this.latency.delayForUs(from, v, 1 - keyedUnit(key, burst, i)) + extraFrom + perNode[v * stride + EXTRA]!;
+      return end - after + this.latency.delayForUs(from, v, 1 - keyedUnit(key, burst, i)) + extraFrom + receiving[2 * v + EXTRA_IN]!;
     };
   }
 
@@ -284,10 +285,11 @@ export class Network {
 
 const LOSS_SALT = 0x5bd1e995;
 
-// A node's own numbers in Network.perNode (NODE_ROW of them, then its calendars' rows).
+// A node's own numbers in Network.perNode (NODE_ROW of them, then its calendars' rows) and in Network.receiving.
 const NODE_ROW = 8;
 const UP = 0;
-const DOWN = 1;
-const EXTRA = 2;
-const BYTES = 3;
-const MESSAGES = 4;
+const EXTRA = 1;
+const BYTES = 2;
+const MESSAGES = 3;
+const DOWN = 0;
+const EXTRA_IN = 1;
