@@ -47,7 +47,16 @@ export class IosNode implements ProtocolNode<L, L> {
   readonly self: NodeId;
   readonly eds: EdsNode;
   /** PoB nodes by shard: the current one and any the node still serves while leaving. */
-  readonly pob = new PobByShard();
+  /**
+   * The PoB sub-machine stepPob found last, on this object itself: the PobByShard's own remembered one was a
+   * scattered read per PoB event (~5·10^6 an hour at paper scale). Every change of `pob` forgets it.
+   */
+  private pobShard = -1;
+  private pobNode: ProtocolNode<PobMsg, PobTimer> | undefined = undefined;
+  readonly pob = new PobByShard(() => {
+    this.pobShard = -1;
+    this.pobNode = undefined;
+  });
   private readonly world: IosWorld;
   /** The shard this node belongs to under the latest assignment it acted on. */
   private shard_: number;
@@ -168,7 +177,12 @@ export class IosNode implements ProtocolNode<L, L> {
   }
 
   private stepPob(now: Micros, shard: number, input: Input<PobMsg, PobTimer>, out: Out): void {
-    const node = this.pob.get(shard);
+    let node = this.pobNode;
+    if (shard !== this.pobShard) {
+      node = this.pob.get(shard);
+      this.pobShard = shard;
+      this.pobNode = node;
+    }
     if (!node) return;
     const effects = this.withoutCrossCommits(node.step(now, input));
     // The local notes are handled after the wrapping (their handlers do not touch `out`).
@@ -747,11 +761,15 @@ function lotteryCandidates(c: number | undefined, n: number): { lotteryCandidate
 /**
  * A node's PoB sub-machines by shard, remembering the last one looked up: stepPob looks one up for most of a
  * paper-scale run's events, nearly always the same shard's, and a Map's hash table per node was a cache miss
- * of its own. Every change forgets the remembered one.
+ * of its own. Every change forgets the remembered one, and tells `onChange` (the node's own copy of it).
  */
 class PobByShard extends Map<number, ProtocolNode<PobMsg, PobTimer>> {
   private lastShard = -1;
   private lastNode: ProtocolNode<PobMsg, PobTimer> | undefined = undefined;
+
+  constructor(private readonly onChange: () => void = () => {}) {
+    super();
+  }
 
   override get(shard: number): ProtocolNode<PobMsg, PobTimer> | undefined {
     if (shard === this.lastShard) return this.lastNode;
@@ -779,6 +797,7 @@ class PobByShard extends Map<number, ProtocolNode<PobMsg, PobTimer>> {
   private forget(): void {
     this.lastShard = -1;
     this.lastNode = undefined;
+    this.onChange();
   }
 }
 
