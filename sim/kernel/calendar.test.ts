@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BusyCalendar } from './calendar.js';
+import { BusyCalendar, CALENDAR_ROW } from './calendar.js';
 import { RngRoot } from './rng.js';
 
 /** The reference: every busy interval ever, no pruning; work from t uses the free time from t on. */
@@ -87,11 +87,11 @@ describe('BusyCalendar', () => {
   it('keeps two calendars and the caller\'s own numbers apart when they share rows', () => {
     const rng = new RngRoot(13).stream('calendar');
     const size = 4;
-    const stride = 24; // as the network's: 8 numbers of its own, then two calendar rows
+    const stride = 8 + 2 * CALENDAR_ROW; // as the network's: 8 numbers of its own, then two calendar rows
     const rows = new Float64Array(size * stride);
     for (let r = 0; r < size; r++) for (let k = 0; k < 8; k++) rows[r * stride + k] = 1_000 * r + k;
     const first = new BusyCalendar(size, { rows, stride, offset: 8 });
-    const second = new BusyCalendar(size, { rows, stride, offset: 16 });
+    const second = new BusyCalendar(size, { rows, stride, offset: 8 + CALENDAR_ROW });
     expect(second.take(1, 0, 50)).toBe(50);
     expect([first.freeAt(1), second.freeAt(1), second.freeAt(0)]).toEqual([0, 50, 0]);
     second.reset(1, 0);
@@ -101,8 +101,8 @@ describe('BusyCalendar', () => {
       now += Math.floor(rng.next() * 300);
       const r = Math.floor(rng.next() * size);
       const which = rng.next() < 0.5 ? 0 : 1;
-      // Enough bookings ahead that resources go past a row's three islands and back.
-      const at = rng.next() < 0.7 ? now + Math.floor(rng.next() * 20_000) : now;
+      // Enough bookings ahead that resources go past the islands a row holds (dozens) and back.
+      const at = rng.next() < 0.7 ? now + Math.floor(rng.next() * 80_000) : now;
       const need = 1 + Math.floor(rng.next() * 150);
       expect((which === 0 ? first : second).take(r, at, need, now)).toBe(models[which]![r]!(at, need));
     }
@@ -110,7 +110,8 @@ describe('BusyCalendar', () => {
   });
 
   it('refuses a shared row that does not fit its stride', () => {
-    expect(() => new BusyCalendar(2, { rows: new Float64Array(32), stride: 16, offset: 10 })).toThrow(/inside the stride/);
-    expect(() => new BusyCalendar(3, { rows: new Float64Array(32), stride: 16, offset: 8 })).toThrow(/size × stride/);
+    const stride = 8 + CALENDAR_ROW;
+    expect(() => new BusyCalendar(2, { rows: new Float64Array(2 * stride), stride, offset: 10 })).toThrow(/inside the stride/);
+    expect(() => new BusyCalendar(3, { rows: new Float64Array(2 * stride), stride, offset: 8 })).toThrow(/size × stride/);
   });
 });

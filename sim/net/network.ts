@@ -63,7 +63,7 @@ export class Network {
   private readonly stride: number;
   /**
    * What a send reads of its receiver, compactly: its download bandwidth and extra latency, at 2v + DOWN and
-   * 2v + EXTRA_IN (160 KB at 10,000 nodes, mostly in the L2 cache). In perNode's 192-byte blocks the receiver was a
+   * 2v + EXTRA_IN (160 KB at 10,000 nodes, mostly in the L2 cache). In perNode's blocks (576 bytes) the receiver was a
    * cache miss per send, and a burst's arrival reads the download of every copy after it (sendBurst).
    */
   private readonly receiving: Float64Array;
