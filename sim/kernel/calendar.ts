@@ -165,68 +165,50 @@ export class BusyCalendar {
         if (isl[b + 1]! > free) free = isl[b + 1]!;
         b += 2;
       }
-      this.keep(r, isl, b, last, -1, -1, 0, lo, hi);
+      this.keep(r, isl, b, last, last, last, false, lo, hi);
     } else {
       // Islands [i, a) stay, [a, b) become (lo, hi), [b, last) stay; those before i are reached and go.
-      this.keep(r, isl, i, a, b, last, 1, lo, hi);
+      this.keep(r, isl, i, a, b, last, true, lo, hi);
     }
     rows[o + FREE] = free;
     return end;
   }
 
   /**
-   * Make r's islands isl[from … to), then the pair (lo, hi) if `pair` is 1, then isl[from2 … to2): in the
-   * row when they fit, else in its spill array (grown when needed). `isl` is the row array or the spill.
+   * Make r's islands isl[from … to), then the pair (lo, hi) if `pair`, then isl[from2 … to2): in the row when
+   * they fit, else in its spill array (a larger one when needed). `isl` is the row array or the spill.
    */
-  private keep(r: number, isl: Float64Array, from: number, to: number, from2: number, to2: number, pair: number, lo: number, hi: number): void {
-    const rows = this.rows;
+  private keep(r: number, isl: Float64Array, from: number, to: number, from2: number, to2: number, pair: boolean, lo: number, hi: number): void {
     const o = r * this.stride + this.offset;
-    const head = to - from;
-    const tail = pair === 1 ? to2 - from2 : 0;
-    const len = head + 2 * pair + tail;
-    const inRow = isl === rows;
+    const len = to - from + (pair ? 2 + to2 - from2 : 0);
     if (len <= INLINE) {
-      const d = o + HEAD;
-      // Moving left (or from the spill into the row) never overwrites a number before it is read. Numbers
-      // already in place are not copied: most bookings extend one island or add one after the others.
-      if (!inRow || from !== d) for (let k = 0; k < head; k++) rows[d + k] = isl[from + k]!;
-      if (pair === 1) {
-        // The tail moves by (d + head + 2) − from2, to the left or the right: copy in the safe direction.
-        const t = d + head + 2;
-        if (!inRow || t < from2) for (let k = 0; k < tail; k++) rows[t + k] = isl[from2 + k]!;
-        else if (t > from2) for (let k = tail - 1; k >= 0; k--) rows[t + k] = isl[from2 + k]!;
-        rows[d + head] = lo;
-        rows[d + head + 1] = hi;
-      }
-      rows[o + LEN] = len;
+      place(isl, from, to, from2, to2, pair, lo, hi, this.rows, o + HEAD);
       this.spilled[r] = 0;
-      return;
-    }
-    // Too many for the row: into the spill array, which holds them from 0.
-    const sp = this.spill[r] ?? null;
-    if (inRow || sp === null || sp.length < len) {
-      // From the row, or from a spill array too small, into one that has room: no overlap.
-      const into = sp !== null && sp.length >= len ? sp : new Float64Array(Math.max(16, 2 * len));
-      let w = 0;
-      for (let k = from; k < to; k++) into[w++] = isl[k]!;
-      if (pair === 1) {
-        into[w++] = lo;
-        into[w++] = hi;
-        for (let k = from2; k < to2; k++) into[w++] = isl[k]!;
-      }
-      this.spill[r] = into;
     } else {
-      // In place: the head moves to 0 (left), the tail to head + 2 (either way).
-      if (from !== 0) for (let k = 0; k < head; k++) sp[k] = sp[from + k]!;
-      if (pair === 1) {
-        const t = head + 2;
-        if (t < from2) for (let k = 0; k < tail; k++) sp[t + k] = sp[from2 + k]!;
-        else if (t > from2) for (let k = tail - 1; k >= 0; k--) sp[t + k] = sp[from2 + k]!;
-        sp[head] = lo;
-        sp[head + 1] = hi;
-      }
+      let sp = this.spill[r] ?? null;
+      if (sp === null || sp.length < len) this.spill[r] = sp = new Float64Array(Math.max(16, 2 * len));
+      place(isl, from, to, from2, to2, pair, lo, hi, sp, 0);
+      this.spilled[r] = 1;
     }
-    this.spilled[r] = 1;
-    rows[o + LEN] = len;
+    this.rows[o + LEN] = len;
   }
+}
+
+/**
+ * Write src[from … to), then (lo, hi) if `pair`, then src[from2 … to2) to dst from `d` (to ≤ from2). In the
+ * same array the head only moves left (d ≤ from), so a forward copy is safe; the tail moves either way and is
+ * copied in the safe direction. Numbers already in place are not copied: most bookings extend one island or
+ * add one after the others.
+ */
+function place(src: Float64Array, from: number, to: number, from2: number, to2: number, pair: boolean, lo: number, hi: number, dst: Float64Array, d: number): void {
+  const same = src === dst;
+  const head = to - from;
+  if (!same || from !== d) for (let k = 0; k < head; k++) dst[d + k] = src[from + k]!;
+  if (!pair) return;
+  const tail = to2 - from2;
+  const t = d + head + 2;
+  if (!same || t < from2) for (let k = 0; k < tail; k++) dst[t + k] = src[from2 + k]!;
+  else if (t > from2) for (let k = tail - 1; k >= 0; k--) dst[t + k] = src[from2 + k]!;
+  dst[d + head] = lo;
+  dst[d + head + 1] = hi;
 }

@@ -54,7 +54,7 @@ export class Network {
   lost = 0;
 
   /**
-   * Per node, side by side: its own numbers as a sender (UP, EXTRA, BYTES, MESSAGES; a row of NODE_ROW), then the
+   * Per node, side by side: its own numbers as a sender (UP, BYTES, MESSAGES; a row of NODE_ROW), then the
    * rows of its uplink calendars (the control queue's, if any, then the bulk queue's). A send reads the
    * sender's block and the receiver's row: at paper scale ~10^7 sends an hour, where five per-node arrays
    * and two calendars were a cache miss each.
@@ -62,11 +62,12 @@ export class Network {
   private readonly perNode: Float64Array;
   private readonly stride: number;
   /**
-   * What a send reads of its receiver, compactly: its download bandwidth and extra latency, at 2v + DOWN and
-   * 2v + EXTRA_IN (160 KB at 10,000 nodes, mostly in the L2 cache). In perNode's blocks (576 bytes) the receiver was a
-   * cache miss per send, and a burst's arrival reads the download of every copy after it (sendBurst).
+   * Each node's last mile, compactly: its download bandwidth and extra latency at 2v + DOWN and 2v + EXTRA
+   * (160 KB at 10,000 nodes, mostly in the L2 cache). A send reads its receiver's here: in perNode's blocks
+   * (576 bytes) that was a cache miss per send, and a burst's arrival reads the download of every copy after it
+   * (sendBurst).
    */
-  private readonly receiving: Float64Array;
+  private readonly lastMile: Float64Array;
   private readonly upload: BusyCalendar;
   /** Priority uplink only: the control queue; undefined under fifo. */
   private readonly control: BusyCalendar | undefined;
@@ -96,20 +97,18 @@ export class Network {
 
     this.stride = NODE_ROW + (cfg.uplink === 'priority' ? 2 : 1) * CALENDAR_ROW;
     const perNode = (this.perNode = new Float64Array(nodeCount * this.stride));
-    const receiving = (this.receiving = new Float64Array(2 * nodeCount));
+    const lastMile = (this.lastMile = new Float64Array(2 * nodeCount));
     for (let v = 0; v < nodeCount; v++) {
       const region = cfg.regions[this.regionOf[v]!]!;
       perNode[v * this.stride + UP] = region.uploadMbps;
-      receiving[2 * v + DOWN] = region.downloadMbps;
+      lastMile[2 * v + DOWN] = region.downloadMbps;
     }
     cfg.slowNodes.forEach((slow, i) => {
       for (const v of slow.nodes) {
         if (!Number.isInteger(v) || v < 0 || v >= nodeCount) throw new RangeError(`slowNodes[${i}]: node ${v} is not in 0..${nodeCount - 1}`);
-        const extra = msToUs(slow.extraLatencyMs);
         perNode[v * this.stride + UP]! *= slow.bandwidthFactor;
-        perNode[v * this.stride + EXTRA]! += extra;
-        receiving[2 * v + DOWN]! *= slow.bandwidthFactor;
-        receiving[2 * v + EXTRA_IN]! += extra;
+        lastMile[2 * v + DOWN]! *= slow.bandwidthFactor;
+        lastMile[2 * v + EXTRA]! += msToUs(slow.extraLatencyMs);
       }
     });
     const rowsAt = (offset: number) => ({ rows: perNode, stride: this.stride, offset });
@@ -151,14 +150,14 @@ export class Network {
     }
     const perNode = this.perNode;
     const f = from * this.stride;
-    const receiving = this.receiving;
+    const lastMile = this.lastMile;
     const up = perNode[f + UP]!;
-    const down = receiving[2 * to + DOWN]!;
+    const down = lastMile[2 * to + DOWN]!;
     const serialisation = serialisationUs(sizeBytes, up < down ? up : down);
     const departs = this.book(from, sizeBytes, atUs, serialisation, nowUs);
     perNode[f + BYTES]! += sizeBytes;
     perNode[f + MESSAGES]! += 1;
-    const arrives = departs + this.latency.delayUs(from, to) + perNode[f + EXTRA]! + receiving[2 * to + EXTRA_IN]!;
+    const arrives = departs + this.latency.delayUs(from, to) + lastMile[2 * from + EXTRA]! + lastMile[2 * to + EXTRA]!;
     if (this.lossStream !== undefined && this.lossStream.next() < this.lossRate) {
       this.lost++;
       return -1;
@@ -187,8 +186,8 @@ export class Network {
     const perNode = this.perNode;
     const stride = this.stride;
     const up = perNode[from * stride + UP]!;
-    const receiving = this.receiving;
-    const ser = (v: number): Micros => (v === from ? 0 : serialisationUs(sizeBytes, up < receiving[2 * v + DOWN]! ? up : receiving[2 * v + DOWN]!));
+    const lastMile = this.lastMile;
+    const ser = (v: number): Micros => (v === from ? 0 : serialisationUs(sizeBytes, up < lastMile[2 * v + DOWN]! ? up : lastMile[2 * v + DOWN]!));
     let total = 0;
     let copies = 0;
     for (const v of to) {
@@ -204,14 +203,14 @@ export class Network {
     const key = this.burstKey();
     const lossRate = this.lossRate;
     if (lossRate > 0) for (let i = 0; i < to.length; i++) if (to[i] !== from && keyedUnit(key ^ LOSS_SALT, burst, i) < lossRate) this.lost++;
-    const extraFrom = perNode[from * stride + EXTRA]!;
+    const extraFrom = lastMile[2 * from + EXTRA]!;
     return (i) => {
       const v = to[i]!;
       if (v === from) return atUs;
       if (lossRate > 0 && keyedUnit(key ^ LOSS_SALT, burst, i) < lossRate) return -1;
       let after = 0;
       for (let j = i + 1; j < to.length; j++) after += ser(to[j]!);
-      return end - after + this.latency.delayForUs(from, v, 1 - keyedUnit(key, burst, i)) + extraFrom + receiving[2 * v + EXTRA_IN]!;
+      return end - after + this.latency.delayForUs(from, v, 1 - keyedUnit(key, burst, i)) + extraFrom + lastMile[2 * v + EXTRA]!;
     };
   }
 
@@ -285,11 +284,10 @@ export class Network {
 
 const LOSS_SALT = 0x5bd1e995;
 
-// A node's own numbers in Network.perNode (NODE_ROW of them, then its calendars' rows) and in Network.receiving.
+// A node's own numbers in Network.perNode (NODE_ROW of them, then its calendars' rows) and in Network.lastMile.
 const NODE_ROW = 8;
 const UP = 0;
-const EXTRA = 1;
-const BYTES = 2;
-const MESSAGES = 3;
+const BYTES = 1;
+const MESSAGES = 2;
 const DOWN = 0;
-const EXTRA_IN = 1;
+const EXTRA = 1;

@@ -48,8 +48,8 @@ export class IosNode implements ProtocolNode<L, L> {
   readonly eds: EdsNode;
   /** PoB nodes by shard: the current one and any the node still serves while leaving. */
   /**
-   * The PoB sub-machine stepPob found last, on this object itself: the PobByShard's own remembered one was a
-   * scattered read per PoB event (~5·10^6 an hour at paper scale). Every change of `pob` forgets it.
+   * The PoB sub-machine stepPob found last, on this object itself (a lookup per PoB event, ~5·10^6 an hour at
+   * paper scale). Every change of `pob` forgets it.
    */
   private pobShard = -1;
   private pobNode: ProtocolNode<PobMsg, PobTimer> | undefined = undefined;
@@ -759,45 +759,28 @@ function lotteryCandidates(c: number | undefined, n: number): { lotteryCandidate
 }
 
 /**
- * A node's PoB sub-machines by shard, remembering the last one looked up: stepPob looks one up for most of a
- * paper-scale run's events, nearly always the same shard's, and a Map's hash table per node was a cache miss
- * of its own. Every change forgets the remembered one, and tells `onChange` (the node's own copy of it).
+ * A node's PoB sub-machines by shard, telling `onChange` of every change: the node remembers the one it looked
+ * up last (stepPob, for most of a paper-scale run's events, nearly always the same shard's), as a Map's hash
+ * table per node was a cache miss of its own.
  */
 class PobByShard extends Map<number, ProtocolNode<PobMsg, PobTimer>> {
-  private lastShard = -1;
-  private lastNode: ProtocolNode<PobMsg, PobTimer> | undefined = undefined;
-
-  constructor(private readonly onChange: () => void = () => {}) {
+  constructor(private readonly onChange: () => void) {
     super();
   }
 
-  override get(shard: number): ProtocolNode<PobMsg, PobTimer> | undefined {
-    if (shard === this.lastShard) return this.lastNode;
-    const node = super.get(shard);
-    this.lastShard = shard;
-    this.lastNode = node;
-    return node;
-  }
-
   override set(shard: number, node: ProtocolNode<PobMsg, PobTimer>): this {
-    this.forget();
+    this.onChange();
     return super.set(shard, node);
   }
 
   override delete(shard: number): boolean {
-    this.forget();
+    this.onChange();
     return super.delete(shard);
   }
 
   override clear(): void {
-    this.forget();
-    super.clear();
-  }
-
-  private forget(): void {
-    this.lastShard = -1;
-    this.lastNode = undefined;
     this.onChange();
+    super.clear();
   }
 }
 
