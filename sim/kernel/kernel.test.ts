@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Kernel } from './kernel.js';
 import { RngRoot } from './rng.js';
 import { EventQueue } from './queue.js';
+import { RadixQueue } from './radix-queue.js';
 
 describe('Kernel', () => {
   it('runs simultaneous events in the order they were scheduled', () => {
@@ -63,6 +64,13 @@ describe('Kernel', () => {
     k.run();
     expect(seen).toEqual([2, 3]);
     expect(k.executed).toBe(2);
+    // A spent id cancelled while its slot is free, before the slot is taken again: the new event runs.
+    const b = k.schedule(40, h, 4);
+    k.run();
+    k.cancel(b);
+    k.schedule(50, h, 5);
+    k.run();
+    expect(seen).toEqual([2, 3, 4, 5]);
   });
 
   it('keeps each event its handler, target, payload and aux across thousands pending, with a third cancelled', () => {
@@ -114,6 +122,31 @@ describe('Kernel', () => {
     k.run();
     expect(() => k.schedule(5, h)).toThrow(RangeError);
     expect(() => k.schedule(10.5, h)).toThrow(/integer/);
+  });
+
+  it('refuses a target outside [0, 2^21) and more than 64 handlers', () => {
+    const k = new Kernel();
+    const h = k.register(() => undefined);
+    expect(() => k.schedule(1, h, -1)).toThrow(/target -1/);
+    expect(() => k.schedule(1, h, 2 ** 21)).toThrow(/target/);
+    expect(() => k.schedule(1, h, 2.5)).toThrow(/target/);
+    for (let i = 1; i < 64; i++) k.register(() => undefined);
+    expect(() => k.register(() => undefined)).toThrow(/at most 64 handlers/);
+  });
+
+  it('carries the largest target and extreme aux values beside times past 2^32 µs', () => {
+    const k = new Kernel();
+    const seen: [number, number, number][] = [];
+    const h = k.register((target, _p, aux) => seen.push([k.now, target, aux]));
+    k.schedule(2 ** 40 + 3, h, 2 ** 21 - 1, undefined, -(2 ** 31));
+    k.schedule(2 ** 33, h, 0, undefined, 2 ** 31 - 1);
+    k.schedule(2 ** 33, h, 7, undefined, -1);
+    k.run();
+    expect(seen).toEqual([
+      [2 ** 33, 0, 2 ** 31 - 1],
+      [2 ** 33, 7, -1],
+      [2 ** 40 + 3, 2 ** 21 - 1, -(2 ** 31)],
+    ]);
   });
 
   it('keeps two kernels in one process independent', () => {
@@ -193,6 +226,51 @@ describe('EventQueue', () => {
       if (q.size !== live.size) bad++;
     }
     expect(bad).toBe(0);
+  });
+});
+
+describe('RadixQueue', () => {
+  /**
+   * Against a plain model under interleaved pushes and pops as a kernel makes them (times never below the
+   * last one taken out, many at the same time), plus pushes below it (a kernel stopped at `until`), across
+   * the 2^32 boundary where the bucket index switches to the high words. Equal times leave in push order.
+   */
+  it.each([
+    ['small gaps', 0, 50],
+    ['gaps of every size', 0, 2 ** 34],
+    ['times across 2^32', 2 ** 32 - 1000, 3000],
+  ])('takes entries out by time, then push order: %s', (_name, origin, span) => {
+    const q = new RadixQueue();
+    const rng = new RngRoot(9).stream(`radix:${span}`);
+    const live: [number, number][] = []; // time, word (= push number)
+    let now = origin;
+    let bad = 0;
+    const byTime = (a: [number, number], b: [number, number]) => a[0] - b[0] || a[1] - b[1];
+    for (let step = 0; step < 20_000; step++) {
+      if (live.length === 0 || rng.next() < 0.55) {
+        // A tenth at `now`, a few below it, the rest ahead by a gap that is itself drawn on a log scale.
+        const ahead = rng.next() < 0.1 ? 0 : Math.floor(Math.pow(span, rng.next()));
+        const below = rng.next() < 0.02 && now > origin ? -1 - rng.int(Math.min(10, now - origin)) : 0;
+        const t = now + (below < 0 ? below : ahead);
+        live.push([t, step]);
+        q.push(t, step, -step);
+      } else {
+        live.sort(byTime);
+        const [t, word] = live.shift()!;
+        if (q.peekTime() !== t || q.peekWord() !== word || q.peekExtra() !== -word) bad++;
+        q.pop();
+        now = t;
+      }
+      if (q.size !== live.length) bad++;
+    }
+    live.sort(byTime);
+    for (const [t, word] of live) {
+      if (q.peekTime() !== t || q.peekWord() !== word) bad++;
+      q.pop();
+    }
+    expect(bad).toBe(0);
+    expect(q.size).toBe(0);
+    expect(q.peekTime()).toBe(Infinity);
   });
 });
 

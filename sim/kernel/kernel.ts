@@ -1,4 +1,4 @@
-import { EventQueue } from './queue.js';
+import { RadixQueue } from './radix-queue.js';
 import type { Micros } from './time.js';
 
 /**
@@ -14,37 +14,39 @@ export type EventId = number;
 // slot < 2^26 and generation < 2^26 keep an id below 2^52, exact in a double.
 const GEN_BITS = 2 ** 26;
 
-// A slot's numbers in Kernel.slots: the handler (with the CANCELLED bit once cancelled), target, generation, aux.
-const SLOT_STRIDE = 4;
-const HANDLER = 0;
-const TARGET = 1;
-const GEN = 2;
-const AUX = 3;
-/** Set in a slot's handler number when the event is cancelled (handler numbers stay far below it). */
-const CANCELLED = 1 << 30;
+/**
+ * An event travels in its queue entry (radix-queue.ts) as two numbers besides its time: WORD =
+ * slot · 2^KIND_BITS + handler, EXTRA = target · 2^32 + (aux as uint32). Running it reads the entry at the
+ * front, already in cache, and the payload: at paper scale ~10^5 events are pending, and a per-slot record
+ * of handler, target and aux was a cache miss per event.
+ */
+const KIND_BITS = 6;
+const MAX_HANDLERS = 2 ** KIND_BITS;
+/** Targets are node ids and the like: below 2^21 (the schema allows 10^6 nodes), so EXTRA stays below 2^53. */
+const TARGET_LIMIT = 2 ** 21;
+const TWO_32 = 2 ** 32;
 
 /**
  * The discrete-event kernel, after SimPy's core: `now`, `schedule`, `cancel`, `step`, `peek`, `run(until)`.
  *
- * Events are (time µs, sequence) keyed slots in a typed-array heap; a handler is registered once and
- * referred to by number, so an event is three numbers and an optional payload reference.
+ * Events are time-keyed entries in a radix heap of typed arrays, leaving in the order they were scheduled
+ * among equal times; a handler is registered once and referred to by number, so an event is three numbers
+ * and an optional payload reference in its slot.
  * Each Kernel owns all of its state: many kernels can run in one process.
  */
 export class Kernel {
   private now_: Micros = 0;
-  private seq = 0;
   private executed_ = 0;
-  private readonly queue = new EventQueue();
+  private readonly queue = new RadixQueue();
   private readonly handlers: Handler[] = [];
   private stopRequested = false;
 
   /**
-   * Slot storage, SLOT_STRIDE numbers per slot (handler and cancelled bit, target, generation, aux) in one array, so that
-   * running an event reads one cache line for them: with ~10^5 events pending at paper scale the slots at
-   * the heap's top are scattered, and four parallel arrays were a cache miss each. The payload beside it.
-   * Slots are recycled through a free list.
+   * Per slot: its generation (so that a spent id cannot cancel the slot's next event), whether its event is
+   * cancelled, and its payload. Slots are recycled through a free list, last freed first.
    */
-  private slots = new Int32Array(1024 * SLOT_STRIDE);
+  private gen = new Int32Array(1024);
+  private cancelled = new Uint8Array(1024);
   private payloadOf: unknown[] = [];
   private freeSlots: number[] = [];
   private nextSlot = 0;
@@ -65,25 +67,26 @@ export class Kernel {
 
   /** Register a handler; the returned number names it in `schedule`. */
   register(handler: Handler): number {
-    if (this.handlers.length + 1 >= CANCELLED) throw new RangeError('Kernel.register: too many handlers');
+    if (this.handlers.length >= MAX_HANDLERS) throw new RangeError(`Kernel.register: at most ${MAX_HANDLERS} handlers`);
     this.handlers.push(handler);
     return this.handlers.length - 1;
   }
 
-  /** Schedule handler `kind` at absolute time `at` (≥ now, integer µs); `aux` is a 32-bit signed integer. */
+  /**
+   * Schedule handler `kind` at absolute time `at` (≥ now, integer µs); `target` an integer in [0, 2^21), `aux`
+   * a 32-bit signed integer.
+   */
   schedule(at: Micros, kind: number, target = 0, payload: unknown = undefined, aux = 0): EventId {
     if (!(at >= this.now_) || !Number.isInteger(at)) {
       throw new RangeError(`Kernel.schedule: time ${at} must be an integer ≥ now (${this.now_})`);
     }
+    if (!(target >= 0 && target < TARGET_LIMIT) || !Number.isInteger(target)) {
+      throw new RangeError(`Kernel.schedule: target ${target} must be an integer in [0, ${TARGET_LIMIT})`);
+    }
     const slot = this.allocSlot();
-    const o = slot * SLOT_STRIDE;
-    const slots = this.slots;
-    slots[o + HANDLER] = kind;
-    slots[o + TARGET] = target;
-    slots[o + AUX] = aux;
     this.payloadOf[slot] = payload;
-    this.queue.push(slot, at, this.seq++);
-    return slot + slots[o + GEN]! * GEN_BITS;
+    this.queue.push(at, slot * MAX_HANDLERS + kind, target * TWO_32 + (aux >>> 0));
+    return slot + this.gen[slot]! * GEN_BITS;
   }
 
   /** Schedule `delay` µs from now. */
@@ -95,7 +98,8 @@ export class Kernel {
   cancel(id: EventId): void {
     const slot = id % GEN_BITS;
     const gen = Math.floor(id / GEN_BITS);
-    if (slot < this.nextSlot && this.slots[slot * SLOT_STRIDE + GEN] === gen) this.slots[slot * SLOT_STRIDE + HANDLER]! |= CANCELLED;
+    // A spent id whose slot is free still matches its generation: the flag is cleared when the slot is taken.
+    if (slot < this.nextSlot && this.gen[slot] === gen) this.cancelled[slot] = 1;
   }
 
   /** Time of the next live event, or Infinity. */
@@ -109,15 +113,22 @@ export class Kernel {
     this.dropCancelledHead();
     if (this.queue.size === 0) return false;
     this.now_ = this.queue.peekTime();
-    const slot = this.queue.pop();
-    const kind = this.slots[slot * SLOT_STRIDE + HANDLER]!;
-    const target = this.slots[slot * SLOT_STRIDE + TARGET]!;
-    const aux = this.slots[slot * SLOT_STRIDE + AUX]!;
+    this.runFront();
+    return true;
+  }
+
+  /** Take the front event (live) out of the queue and run it. */
+  private runFront(): void {
+    const queue = this.queue;
+    const word = queue.peekWord();
+    const extra = queue.peekExtra();
+    queue.pop();
+    const slot = word >>> KIND_BITS;
     const payload = this.payloadOf[slot];
     this.releaseSlot(slot);
     this.executed_++;
-    this.handlers[kind]!(target, payload, aux);
-    return true;
+    // EXTRA | 0 is its low 32 bits as a signed integer: aux.
+    this.handlers[word & (MAX_HANDLERS - 1)]!(Math.floor(extra / TWO_32), payload, extra | 0);
   }
 
   /** Make the running `run` return after the current event (SimPy's `env.exit`-like stop). */
@@ -131,30 +142,20 @@ export class Kernel {
    */
   run(until: Micros = Infinity, onProgress?: () => void, progressEvery = 1 << 18): void {
     const queue = this.queue;
-    const handlers = this.handlers;
     let sinceProgress = 0;
     this.stopRequested = false;
     for (;;) {
       if (queue.size === 0) break;
-      const slot = queue.peek();
-      const o = slot * SLOT_STRIDE;
-      const slots = this.slots;
-      const kind = slots[o + HANDLER]!;
-      if (kind >= CANCELLED) {
+      const t = queue.peekTime();
+      const slot = queue.peekWord() >>> KIND_BITS;
+      if (this.cancelled[slot] === 1) {
         queue.pop();
         this.releaseSlot(slot);
         continue;
       }
-      const t = queue.peekTime(); // the top's time, read beside its slot number
       if (t > until) break;
-      queue.pop();
       this.now_ = t;
-      const target = slots[o + TARGET]!;
-      const aux = slots[o + AUX]!;
-      const payload = this.payloadOf[slot];
-      this.releaseSlot(slot);
-      this.executed_++;
-      handlers[kind]!(target, payload, aux);
+      this.runFront();
       if (this.stopRequested) return;
       if (onProgress && ++sinceProgress >= progressEvery) {
         sinceProgress = 0;
@@ -166,32 +167,37 @@ export class Kernel {
 
   private dropCancelledHead(): void {
     while (this.queue.size > 0) {
-      const slot = this.queue.peek();
-      if (this.slots[slot * SLOT_STRIDE + HANDLER]! < CANCELLED) return;
+      const slot = this.queue.peekWord() >>> KIND_BITS;
+      if (this.cancelled[slot] !== 1) return;
       this.queue.pop();
       this.releaseSlot(slot);
     }
   }
 
   private allocSlot(): number {
-    const free = this.freeSlots.pop();
-    if (free !== undefined) return free;
-    const slot = this.nextSlot++;
-    if (slot * SLOT_STRIDE >= this.slots.length) this.grow();
-    this.queue.ensureSlots(this.nextSlot);
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.nextSlot++;
+      if (slot >= GEN_BITS) throw new RangeError(`Kernel: more than ${GEN_BITS} events pending`);
+      if (slot >= this.gen.length) this.grow();
+    }
+    // The generation moves on when a slot is taken (its line is warm: the free list gives the last freed).
+    this.gen[slot] = (this.gen[slot]! + 1) % GEN_BITS;
+    this.cancelled[slot] = 0;
     return slot;
   }
 
   private releaseSlot(slot: number): void {
     this.payloadOf[slot] = undefined;
-    const g = slot * SLOT_STRIDE + GEN;
-    this.slots[g] = (this.slots[g]! + 1) % GEN_BITS;
     this.freeSlots.push(slot);
   }
 
   private grow(): void {
-    const grown = new Int32Array(this.slots.length * 2);
-    grown.set(this.slots);
-    this.slots = grown;
+    const gen = new Int32Array(this.gen.length * 2);
+    gen.set(this.gen);
+    this.gen = gen;
+    const cancelled = new Uint8Array(this.cancelled.length * 2);
+    cancelled.set(this.cancelled);
+    this.cancelled = cancelled;
   }
 }
