@@ -14,7 +14,10 @@ export interface HoldResult {
   readonly checksum: number;
 }
 
-/** A bare binary heap over (time, seq) in typed arrays: the floor the kernel is measured against. */
+/**
+ * A bare binary heap over (time, seq) in typed arrays, with no slots, payloads or handlers: the reference the kernel
+ * is measured against (the kernel's radix heap, kernel/radix-queue.ts, has run faster than it since stop 19).
+ */
 export function holdBareHeap(pending: number, events: number, seed: number, clock: () => number): HoldResult {
   const draw = new RngRoot(seed).stream('hold');
   const cap = pending + 1;
