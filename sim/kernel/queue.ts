@@ -7,15 +7,14 @@ const SLOT = 2;
 const ARITY = 4;
 
 /**
- * A 4-ary min-heap of event slots ordered by (time, sequence), kept in one typed array.
+ * A 4-ary min-heap of slots ordered by (time, sequence), kept in one typed array: the computed floods' queue
+ * (protocols/flood.ts). The kernel's events moved to a radix heap (radix-queue.ts), which breaks ties by push
+ * order; a flood's ties break by node index, which this queue takes as the sequence.
  *
  * Each heap position holds its slot's time, sequence and slot number side by side, so a comparison reads one
  * entry instead of following slot numbers into per-slot arrays, and the four children of a position are
- * contiguous. With ~10^5 events pending at paper scale every level of a sift is a cache miss: a binary heap
- * with the three numbers in parallel arrays took 17 levels and three lines per level; this one takes half the
- * levels and two lines per level. Sequence numbers are unique, so the order is total and the pops come out in
- * the same order whatever the heap's shape: two events at the same microsecond leave in the order they were
- * scheduled (DESIGN §3), never by identity.
+ * contiguous: half the levels of a binary heap, two cache lines per level. A (time, sequence) pair is unique,
+ * so the order is total and the pops come out in the same order whatever the heap's shape.
  */
 export class EventQueue {
   private entries: Float64Array;

@@ -40,8 +40,8 @@ export function computeFlood(
   const best = new Float64Array(n).fill(Infinity);
   const from = new Int32Array(n).fill(-1);
   const final = new Uint8Array(n);
-  // The kernel's heap, one slot per push (a better arrival pushes again; the stale entry is skipped), ordered by
-  // (arrival, node index).
+  // A 4-ary heap (kernel/queue.ts), one slot per push (a better arrival pushes again; the stale entry is
+  // skipped), ordered by (arrival, node index).
   const heap = new EventQueue(n);
   let indexOfSlot = new Int32Array(n);
   let slots = 0;
